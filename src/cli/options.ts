@@ -1,0 +1,49 @@
+/** Small helpers the subcommands share: backend flag, JSON input from a file or stdin, the repo root. */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BackendChoice } from '../backend/select.js';
+import { InputError } from '../errors.js';
+import { UsageError } from './main.js';
+
+const BACKENDS: readonly BackendChoice[] = ['auto', 'js', 'wasm-simd', 'wasm-relaxed'];
+
+/** --backend value -> a choice (undefined = auto, which honours $TINYCNN_BACKEND). */
+export function parseBackend(value: string | undefined): BackendChoice | undefined {
+  if (value === undefined) return undefined;
+  if (!(BACKENDS as readonly string[]).includes(value)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, not "${value}"`);
+  return value as BackendChoice;
+}
+
+/** Reads a whole stream (stdin) as text. */
+export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Parses JSON from a path, or from stdin when the path is '-'. */
+export async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = path === '-' ? await readStream(process.stdin) : readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InputError(path, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(path, `is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/** The package root (where package.json and converters/ are), from build/src/cli or src/cli alike. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'converters', 'export.py'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new UsageError('cannot find converters/export.py next to the tinycnn package');
+    dir = parent;
+  }
+  return dir;
+}

@@ -1,0 +1,82 @@
+/**
+ * The parity certificate: converters/export.py ran a seeded probe input
+ * through PyTorch and stored the probe's recipe and PyTorch's logits in the
+ * file's metadata (`tinycnn.probe`). Re-running the probe here and comparing
+ * proves, at load, that this engine reproduces PyTorch on these weights.
+ *
+ *   Kim: {"generator":"mulberry32","seed":S,"tokens":N,"logits":[...]}
+ *        x = probeValues(S, channels * N * dim) as (channels, N, dim)
+ *   SM:  {"generator":"mulberry32","seed":S,"q_tokens":Nq,"a_tokens":Na,"logits":[...]}
+ *        q = probeValues(S, Nq * dim), a = probeValues(S + 1, Na * dim), ext = probeValues(S + 2, 4)
+ */
+import { CertificateError, WeightFileError } from '../errors.js';
+import type { ModelInput } from './input.js';
+import { probeValues } from './probe.js';
+import type { ModelSpec } from './spec.js';
+
+/** Golden tolerance: |ours - pytorch| <= TOLERANCE * (1 + |pytorch|). */
+export const TOLERANCE = 1e-4;
+
+export interface CertificateResult {
+  /** Largest |ours - pytorch| / (1 + |pytorch|) over the probe's logits. */
+  readonly worstError: number;
+  readonly logits: number;
+}
+
+interface Probe {
+  generator: string;
+  seed: number;
+  tokens?: number;
+  q_tokens?: number;
+  a_tokens?: number;
+  logits: number[];
+}
+
+/** The probe's input and PyTorch's logits, or undefined when the file carries no certificate. */
+export function readProbe(spec: ModelSpec, metadata: Readonly<Record<string, string>>, file: string): { input: ModelInput; expected: number[] } | undefined {
+  const raw = metadata['tinycnn.probe'];
+  if (raw === undefined) return undefined;
+  let probe: Probe;
+  try {
+    probe = JSON.parse(raw) as Probe;
+  } catch {
+    throw new WeightFileError(file, `metadata tinycnn.probe is not JSON: ${raw.slice(0, 80)}`);
+  }
+  const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 1 && (n as number) <= 4096;
+  const wellFormed =
+    probe.generator === 'mulberry32' && Number.isSafeInteger(probe.seed) && Array.isArray(probe.logits) &&
+    probe.logits.length === spec.classes && probe.logits.every((v) => typeof v === 'number') &&
+    (spec.kind === 'kim' ? count(probe.tokens) : count(probe.q_tokens) && count(probe.a_tokens));
+  if (!wellFormed) throw new WeightFileError(file, `metadata tinycnn.probe is not a certificate tinycnn understands: ${raw.slice(0, 120)}`);
+
+  if (spec.kind === 'kim') {
+    const tokens = probe.tokens!;
+    return { input: { x: { data: probeValues(probe.seed, spec.channels * tokens * spec.dim), tokens } }, expected: probe.logits };
+  }
+  const q = { data: probeValues(probe.seed, probe.q_tokens! * spec.dim), tokens: probe.q_tokens! };
+  const a = { data: probeValues(probe.seed + 1, probe.a_tokens! * spec.dim), tokens: probe.a_tokens! };
+  const ext = spec.extFeatures > 0 ? probeValues(probe.seed + 2, spec.extFeatures) : undefined;
+  return { input: ext ? { q, a, ext } : { q, a }, expected: probe.logits };
+}
+
+/** Compares our logits with PyTorch's; throws CertificateError naming the worst logit when off. */
+export function checkCertificate(file: string, ours: ArrayLike<number>, expected: readonly number[], backend: string): CertificateResult {
+  let worstError = 0;
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const error = Math.abs(ours[i] - expected[i]) / (1 + Math.abs(expected[i]));
+    if (!(error <= worstError)) {
+      worstError = error;
+      worst = i;
+    }
+  }
+  if (!(worstError <= TOLERANCE)) {
+    throw new CertificateError(
+      file,
+      `parity certificate failed on backend ${backend}: logit ${worst} is ${ours[worst]} here but ${expected[worst]} in PyTorch ` +
+        `(error ${worstError.toExponential(2)} x (1 + |ref|) > ${TOLERANCE}); the file's weights do not reproduce its own PyTorch logits`,
+      worstError,
+    );
+  }
+  return { worstError, logits: expected.length };
+}

@@ -1,0 +1,135 @@
+/**
+ * A loaded model: weights read zero-copy, packed once by the chosen backend,
+ * optionally checked against the parity certificate, then run on one input or
+ * a batch. This is what src/index.ts exports.
+ */
+import { readFileSync } from 'node:fs';
+import type { Backend, BackendFlavour } from '../backend/backend.js';
+import { createBackend, type BackendChoice } from '../backend/select.js';
+import { InputError, WeightFileError } from '../errors.js';
+import { softmax } from '../../kernels/js/softmax.js';
+import { readSafetensors } from '../safetensors/read.js';
+import { checkCertificate, readProbe, type CertificateResult } from './certificate.js';
+import { KimForward, SmForward } from './forward.js';
+import { checkInput, type KimInput, type ModelInput, type SmInput } from './input.js';
+import { readModelSpec } from './layout.js';
+import type { ModelSpec } from './spec.js';
+
+export interface LoadOptions {
+  /** Kernels to run: 'auto' (default: $TINYCNN_BACKEND, else the fastest the runtime supports), a flavour, or a Backend. */
+  backend?: BackendChoice | Backend;
+  /** Re-run the file's parity certificate (one forward pass) and refuse the file if it fails. Default true. */
+  verify?: boolean;
+  /** Name for error messages when `source` is bytes. Default '<bytes>'. */
+  name?: string;
+  /** A precompiled wasm module for the SIMD backends (edge runtimes that forbid compiling from bytes). */
+  wasmModule?: WebAssembly.Module;
+}
+
+/** The answer for one input. */
+export interface Prediction {
+  readonly logits: number[];
+  readonly probabilities: number[];
+  /** argmax of the logits. */
+  readonly prediction: number;
+  /** The label of `prediction`, from the weight file's metadata. */
+  readonly label: string;
+}
+
+/**
+ * Loads a tinycnn safetensors file.
+ * @param source  a file path, or the file's bytes (kept alive: tensors are views over them)
+ * @param options backend, certificate check, name for errors
+ */
+export function loadModel(source: string | Uint8Array, options: LoadOptions = {}): Model {
+  const file = typeof source === 'string' ? source : (options.name ?? '<bytes>');
+  let bytes: Uint8Array;
+  if (typeof source === 'string') {
+    try {
+      bytes = readFileSync(source);
+    } catch (error) {
+      throw new WeightFileError(file, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  } else {
+    bytes = source;
+  }
+  const weights = readSafetensors(bytes, file);
+  const spec = readModelSpec(weights);
+  const backend =
+    typeof options.backend === 'object' ? options.backend : createBackend({ backend: options.backend, wasmModule: options.wasmModule });
+  const model = new Model(file, spec, weights.metadata, backend, spec.kind === 'kim' ? new KimForward(spec, weights, backend) : new SmForward(spec, weights, backend));
+  if (options.verify !== false) model.verify();
+  return model;
+}
+
+export class Model {
+  /** What the last verify() found; undefined before it ran or when the file has no certificate. */
+  certificate: CertificateResult | undefined;
+  private out = new Float32Array(0); // (batch, classes)
+
+  /** Use loadModel(). */
+  constructor(
+    /** The weight file's path or name. */
+    readonly file: string,
+    /** Architecture and sizes, read from the file. */
+    readonly spec: ModelSpec,
+    /** The file's `__metadata__` (tokenizer, source checkpoint, ...). */
+    readonly metadata: Readonly<Record<string, string>>,
+    private readonly backend: Backend,
+    private readonly forwardPass: KimForward | SmForward,
+  ) {}
+
+  /** The kernels this model runs on. */
+  get flavour(): BackendFlavour {
+    return this.backend.flavour;
+  }
+
+  /** Re-runs the parity certificate; throws CertificateError if it fails; undefined when the file has none. */
+  verify(): CertificateResult | undefined {
+    const probe = readProbe(this.spec, this.metadata, this.file);
+    if (probe === undefined) return undefined;
+    this.certificate = checkCertificate(this.file, this.logits(probe.input), probe.expected, this.backend.flavour);
+    return this.certificate;
+  }
+
+  /**
+   * out (batch, classes) <- the logits of each input: the allocation-free entry point.
+   * Every input is checked first; a bad one throws InputError naming `batch[i]`.
+   */
+  forward(out: Float32Array, inputs: readonly ModelInput[]): void {
+    if (inputs.length === 0) throw new InputError('batch', 'is empty');
+    if (out.length < inputs.length * this.spec.classes) throw new InputError('out', `needs ${inputs.length * this.spec.classes} floats`);
+    inputs.forEach((input, i) => checkInput(this.spec, input, inputs.length === 1 ? 'input' : `batch[${i}]`));
+    if (this.forwardPass instanceof KimForward) this.forwardPass.run(out, inputs as readonly KimInput[]);
+    else this.forwardPass.run(out, inputs as readonly SmInput[]);
+  }
+
+  /** The logits of one input, as a new array (classes). */
+  logits(input: ModelInput): Float32Array {
+    return this.logitsBatch([input])[0];
+  }
+
+  /** The logits of each input of a batch (sentences may differ in length), each a new array (classes). */
+  logitsBatch(inputs: readonly ModelInput[]): Float32Array[] {
+    const classes = this.spec.classes;
+    if (this.out.length < inputs.length * classes) this.out = new Float32Array(inputs.length * classes);
+    this.forward(this.out, inputs);
+    return inputs.map((_, b) => this.out.slice(b * classes, (b + 1) * classes));
+  }
+
+  /** Logits, softmax probabilities, argmax and its label for one input. */
+  predict(input: ModelInput): Prediction {
+    return this.predictBatch([input])[0];
+  }
+
+  /** predict() over a batch, in one forward pass. */
+  predictBatch(inputs: readonly ModelInput[]): Prediction[] {
+    return this.logitsBatch(inputs).map((row) => {
+      const probabilities = new Array<number>(row.length);
+      softmax(probabilities, row, row.length);
+      let prediction = 0;
+      for (let i = 1; i < row.length; i++) if (row[i] > row[prediction]) prediction = i;
+      return { logits: Array.from(row), probabilities, prediction, label: this.spec.labels[prediction] };
+    });
+  }
+}
