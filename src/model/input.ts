@@ -74,7 +74,8 @@ export function inputFromJson(spec: ModelSpec, json: unknown, field = 'input'): 
 function kimFromJson(spec: KimSpec, json: Record<string, unknown>, field: string): KimInput {
   if (!('x' in json)) throw new InputError(field, `needs "x": ${spec.channels === 1 ? '[[dim floats], ...]' : '[channel0 rows, channel1 rows]'}`);
   if (spec.channels === 1) return { x: rowsToSentence(`${field}.x`, json.x, spec.dim) };
-  if (!Array.isArray(json.x) || json.x.length !== spec.channels) {
+  const looksSingleChannel = Array.isArray(json.x) && Array.isArray(json.x[0]) && typeof json.x[0][0] === 'number';
+  if (!Array.isArray(json.x) || json.x.length !== spec.channels || looksSingleChannel) {
     throw new InputError(`${field}.x`, `a multichannel model needs ${spec.channels} channels of rows: [channel0 rows, channel1 rows]`);
   }
   const channels = json.x.map((rows, c) => rowsToSentence(`${field}.x[${c}]`, rows, spec.dim));
