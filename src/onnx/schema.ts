@@ -201,7 +201,7 @@ export function decodeModel(bytes: Uint8Array, file: string): OnnxModel {
     throw new ConversionError(file, `not a complete ONNX model (protobuf decoding failed: ${why}); ` +
       'the file is truncated or not an .onnx file — export it again', {}, 'ONNX_INVALID');
   }
-  const graph = msg['graph'] as Msg | undefined;
+  const graph = sub(msg, 'graph');
   const opsetList = (msg['opset_import'] as Msg[] | undefined) ?? [];
   if (graph === undefined || opsetList.length === 0 || num(msg['ir_version']) <= 0) {
     throw new ConversionError(file, 'not a complete ONNX model (no graph, opset_import or ir_version); ' +
@@ -227,6 +227,12 @@ export function decodeModel(bytes: Uint8Array, file: string): OnnxModel {
 type Msg = Record<string, unknown>;
 
 const utf8 = new TextDecoder();
+
+/** An embedded message field, or undefined when absent (protobufjs leaves absent ones null). */
+function sub(m: Msg, field: string): Msg | undefined {
+  const v = m[field];
+  return v === null || v === undefined ? undefined : (v as Msg);
+}
 
 function list(v: unknown): Msg[] {
   return (v as Msg[] | undefined) ?? [];
@@ -280,7 +286,7 @@ function toNode(m: Msg): OnnxNode {
       i: num(a['i']),
       s: has(a, 's') ? utf8.decode(a['s'] as Uint8Array) : '',
       ints: nums(a['ints']),
-      t: has(a, 't') ? toTensor(a['t'] as Msg) : undefined,
+      t: sub(a, 't') && toTensor(sub(a, 't')!),
       hasGraph: has(a, 'g'),
     });
   }
@@ -295,8 +301,9 @@ function toNode(m: Msg): OnnxNode {
 }
 
 function toValueInfo(m: Msg): OnnxValueInfo {
-  const tensorType = (m['type'] as Msg | undefined)?.['tensor_type'] as Msg | undefined;
-  const shape = tensorType?.['shape'] as Msg | undefined;
+  const type = sub(m, 'type');
+  const tensorType = type && sub(type, 'tensor_type');
+  const shape = tensorType && sub(tensorType, 'shape');
   return {
     name: str(m['name']),
     shape: shape === undefined ? undefined : list(shape['dim']).map((d) =>

@@ -33,7 +33,7 @@ export function encodeSafetensors(tensors: readonly TensorToWrite[], metadata: R
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value !== 'string') throw new TypeError(`safetensors metadata '${key}' must be a string, got ${typeof value}`);
   }
-  if (Object.keys(metadata).length > 0) header['__metadata__'] = { ...metadata };
+  header['__metadata__'] = { ...metadata }; // always, as converters/safetensors_io.py does: same bytes for same input
   let offset = 0;
   for (let i = 0; i < sorted.length; i++) {
     const t = sorted[i];
