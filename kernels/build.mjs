@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+/**
+ * Build step for the WebAssembly kernels (`npm run build` runs it before tsc).
+ *
+ * One hand-written source, kernels/wasm/tinycnn.wat, is assembled with the npm
+ * `wabt` package into two flavours:
+ *   simd     plain SIMD128: every MADD(acc, x, y) becomes f32x4.mul + f32x4.add
+ *   relaxed  relaxed SIMD:  every MADD(acc, x, y) becomes f32x4.relaxed_madd (an FMA where the CPU has one)
+ * The plain flavour is assembled with the relaxed-simd feature OFF, so a relaxed
+ * instruction cannot slip into it. Both binaries, the peak-FLOP probe module and
+ * the two tiny feature-detection modules are written as base64 strings into
+ * kernels/wasm/generated/modules.ts: the engine finds its wasm with no fetch, no
+ * fs path and no import.meta.url, so it survives bundling into one Lambda file.
+ *
+ * The preprocessor is deliberately tiny (no general macro language):
+ *   MADD($acc, $x, $y)            acc = x * y + acc on f32x4 locals, flavour-dependent (above)
+ *   MADD($dst, $x, $y, $z)        dst = x * y + z
+ *   ;;@repeat NAME FROM TO        repeat the lines up to the matching ;;@end for NAME = FROM..TO-1
+ *                                 (FROM, TO: numbers or expressions in enclosing names, no spaces),
+ *   ...${expr}...                 replacing ${expr} (a JS arithmetic expression in NAME) by its value
+ *   ;;@end
+ *   FLAVOUR                       0 (simd) or 1 (relaxed), for the exported `flavour` global
+ *
+ * Usage: node kernels/build.mjs            (writes kernels/wasm/generated/)
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import wabtInit from 'wabt';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const wasmDir = join(here, 'wasm');
+const outDir = join(wasmDir, 'generated');
+
+/** Expands ;;@repeat blocks (nested allowed) and the MADD macro for one flavour. */
+export function preprocess(source, flavour) {
+  const lines = source.split('\n');
+  const expandBlock = (block, scope) => {
+    const out = [];
+    for (let i = 0; i < block.length; i++) {
+      const open = /^\s*;;@repeat\s+(\w+)\s+(\S+)\s+(\S+)\s*$/.exec(block[i]);
+      if (!open) {
+        out.push(substitute(block[i], scope));
+        continue;
+      }
+      let depth = 1;
+      let j = i + 1;
+      for (; j < block.length; j++) {
+        if (/^\s*;;@repeat\b/.test(block[j])) depth++;
+        else if (/^\s*;;@end\b/.test(block[j]) && --depth === 0) break;
+      }
+      if (j === block.length) throw new Error(`unterminated ;;@repeat at line: ${block[i].trim()}`);
+      const [, name, from, to] = open;
+      const [lo, hi] = [evaluate(from, scope), evaluate(to, scope)];
+      for (let v = lo; v < hi; v++) out.push(...expandBlock(block.slice(i + 1, j), { ...scope, [name]: v }));
+      i = j;
+    }
+    return out;
+  };
+  const evaluate = (expr, scope) => {
+    const names = Object.keys(scope);
+    return new Function(...names, `return (${expr});`)(...names.map((n) => scope[n]));
+  };
+  const substitute = (line, scope) =>
+    line
+      .replace(/\$\{([^}]+)\}/g, (_, expr) => String(evaluate(expr, scope)))
+      .replace(/\bMADD\((\$\w+),\s*(\$\w+),\s*(\$\w+)(?:,\s*(\$\w+))?\)/g, (_, dst, x, y, z = dst) =>
+        flavour === 'relaxed'
+          ? `(local.set ${dst} (f32x4.relaxed_madd (local.get ${x}) (local.get ${y}) (local.get ${z})))`
+          : `(local.set ${dst} (f32x4.add (local.get ${z}) (f32x4.mul (local.get ${x}) (local.get ${y}))))`,
+      )
+      .replace(/\bFLAVOUR\b/g, flavour === 'relaxed' ? '1' : '0');
+  return expandBlock(lines, {}).join('\n');
+}
+
+/** Assembles WAT text to wasm bytes; relaxed SIMD is only legal when `relaxed` is set. */
+function assemble(wabt, name, text, relaxed) {
+  const features = { simd: true, relaxed_simd: relaxed, multi_value: true, bulk_memory: true, sign_extension: true };
+  const module = wabt.parseWat(name, text, features);
+  try {
+    module.resolveNames();
+    module.validate();
+    return module.toBinary({ canonicalize_lebs: true }).buffer;
+  } finally {
+    module.destroy();
+  }
+}
+
+// Feature probes for WebAssembly.validate: the smallest modules that use one
+// SIMD128 instruction / one relaxed-SIMD instruction.
+const PROBE_SIMD = '(module (func (result v128) (f32x4.splat (f32.const 1))))';
+const PROBE_RELAXED =
+  '(module (func (param v128) (result v128) (f32x4.relaxed_madd (local.get 0) (local.get 0) (local.get 0))))';
+
+async function main() {
+  const wabt = await wabtInit();
+  const source = readFileSync(join(wasmDir, 'tinycnn.wat'), 'utf8');
+  const peakSource = readFileSync(join(wasmDir, 'peak.wat'), 'utf8');
+  mkdirSync(outDir, { recursive: true });
+
+  const out = {};
+  for (const flavour of ['simd', 'relaxed']) {
+    const text = preprocess(source, flavour);
+    writeFileSync(join(outDir, `tinycnn.${flavour}.wat`), text); // the expanded text, for reading and debugging
+    out[flavour] = assemble(wabt, `tinycnn.${flavour}.wat`, text, flavour === 'relaxed');
+    const peak = preprocess(peakSource, flavour);
+    out[`peak_${flavour}`] = assemble(wabt, `peak.${flavour}.wat`, peak, flavour === 'relaxed');
+  }
+  const probeSimd = assemble(wabt, 'probe-simd.wat', PROBE_SIMD, false);
+  const probeRelaxed = assemble(wabt, 'probe-relaxed.wat', PROBE_RELAXED, true);
+
+  const b64 = (bytes) => Buffer.from(bytes).toString('base64');
+  const sourceHash = createHash('sha256').update(source).update(peakSource).digest('hex');
+  const ts = `// GENERATED by kernels/build.mjs from kernels/wasm/tinycnn.wat and peak.wat — do not edit.
+// Wasm binaries as base64 so the engine needs no fetch, fs path or import.meta.url.
+
+/** sha256 of the .wat sources these bytes were assembled from (a test checks it is current). */
+export const KERNELS_SOURCE_SHA256 = '${sourceHash}';
+
+/** The kernel module, plain SIMD128 flavour (${out.simd.length} bytes). */
+export const KERNELS_SIMD_BASE64 = '${b64(out.simd)}';
+
+/** The kernel module, relaxed-SIMD flavour (${out.relaxed.length} bytes). */
+export const KERNELS_RELAXED_BASE64 = '${b64(out.relaxed)}';
+
+/** Register-only f32x4 multiply-add loops that measure the SIMD peak, plain flavour. */
+export const PEAK_SIMD_BASE64 = '${b64(out.peak_simd)}';
+
+/** The same peak loops with f32x4.relaxed_madd. */
+export const PEAK_RELAXED_BASE64 = '${b64(out.peak_relaxed)}';
+
+/** Smallest module using a SIMD128 instruction: WebAssembly.validate(it) <=> SIMD128 available. */
+export const PROBE_SIMD_BASE64 = '${b64(probeSimd)}';
+
+/** Smallest module using f32x4.relaxed_madd: WebAssembly.validate(it) <=> relaxed SIMD available. */
+export const PROBE_RELAXED_BASE64 = '${b64(probeRelaxed)}';
+`;
+  writeFileSync(join(outDir, 'modules.ts'), ts);
+  console.log(
+    `kernels: tinycnn.simd.wasm ${out.simd.length} B, tinycnn.relaxed.wasm ${out.relaxed.length} B -> kernels/wasm/generated/modules.ts`,
+  );
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error) => {
+    console.error(`kernels/build.mjs: ${error.message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,328 @@
+;; tinycnn kernels: every op Kim CNN and SM CNN need, in one small module.
+;;
+;; Why hand-written WebAssembly text assembled by wabt (not AssemblyScript, not
+;; C/Emscripten): the speed of this module is decided by one inner loop, and in
+;; WAT we choose exactly which v128 values are live in it (8 accumulators, 2
+;; weight vectors, 1 broadcast input = 11 of the 16 XMM registers V8 has on
+;; x86_64, so nothing spills), which instruction does each job (v128.load32_splat
+;; -> one vbroadcastss from memory, relaxed_madd -> one vfmadd231ps), and the
+;; constant memory offsets of the unrolled loads. There is no runtime, allocator
+;; or GC in the module: it is a few kilobytes, compiles in well under a
+;; millisecond, and JS owns the memory layout. kernels/build.mjs expands the
+;; ;;@repeat blocks and the MADD macro and assembles two flavours from this one
+;; source: plain SIMD128 (MADD = f32x4.mul + f32x4.add) and relaxed SIMD
+;; (MADD = f32x4.relaxed_madd).
+;;
+;; Memory is one exported linear memory laid out by JS (src/backend/wasm-memory.ts):
+;; packed weights at the bottom for the life of the backend, per-call scratch
+;; above them. Every pointer below is a byte offset; float buffers are 16-byte aligned.
+;;
+;; Packed layouts (src/backend/wasm-pack.ts writes them):
+;;   conv weight  (panels, channels, k * dim, 8)  filter f = 8 * panel + lane; lanes >= filters are 0
+;;   conv bias    (panels * 8)
+;;   dense weight (panels, inFeatures, 8)         output o = 8 * panel + lane
+;;   dense bias   (panels * 8)
+(module
+  (memory (export "memory") 1)
+  ;; Bumped when a signature or a packed layout changes; JS refuses a module with another value.
+  (global (export "abi") i32 (i32.const 1))
+  ;; 0: plain SIMD128, 1: relaxed SIMD.
+  (global (export "flavour") i32 (i32.const FLAVOUR))
+
+  ;; A bank member: the wide convolution of every sentence with one packed conv,
+  ;; + bias, activation and max over time, all fused:
+  ;;   out[s, f] = act(bias[f] + max_t sum_{c, i < k * dim} w[f, c, i] * xpad_s[c][t * dim + i])
+  ;; for t in [0, tokens_s + k - 1). The window of output t is rows t..t+k-1 of the
+  ;; sentence's padded channel block: k * dim contiguous floats, so the GEMM reads
+  ;; its rows straight from the staged input (no im2col copy) and the
+  ;; (tokens + k - 1, filters) activation matrix is never written.
+  ;;
+  ;; Max over time commutes with a monotone non-decreasing activation (ReLU, tanh)
+  ;; and with adding a constant: max_t act(b + z_t) = act(b + max_t z_t). So the
+  ;; epilogue of each 4-row tile only folds its accumulators into a running max of
+  ;; raw dot products, and bias + activation run once per (sentence, filter).
+  ;;
+  ;; Loop order: panel of 8 filters (its k * dim * channels * 32 bytes stay in L1/L2)
+  ;; -> sentence -> tile of 4 output rows -> channel -> k * dim. Every sentence of the
+  ;; batch sweeps a panel while it is hot, so the weights (1.4 MB for Kim, more than
+  ;; L2) come from memory once per call, not once per sentence or row tile.
+  ;; The last tile of a sentence clamps its row pointers to the last row: the
+  ;; duplicate rows recompute a value already in the max, which changes nothing.
+  (func $conv_maxpool (export "conv_maxpool")
+    (param $w i32)          ;; packed weight (panels, channels, kc, 8)
+    (param $bias i32)       ;; packed bias (panels * 8)
+    (param $panels i32)     ;; ceil(filters / 8)
+    (param $channels i32)   ;; input channels (1 or 2)
+    (param $kc i32)         ;; floats in one channel's window: k * dim
+    (param $rowBytes i32)   ;; dim * 4
+    (param $chanBytes i32)  ;; bytes from a sentence's channel c block to its channel c + 1 block
+    (param $shift i32)      ;; bytes from a sentence's base to the first row of this conv's padded input
+    (param $k1 i32)         ;; k - 1
+    (param $desc i32)       ;; (sentences, 2) i32: [base byte offset, tokens]
+    (param $sentences i32)
+    (param $out i32)        ;; (sentences, outStride / 4) floats; this conv's columns start here
+    (param $outStride i32)  ;; bytes between the out rows of two sentences
+    (param $act i32)        ;; 0 none, 1 relu, 2 tanh
+    (local $p i32) (local $wp i32) (local $panelBytes i32) (local $kcBytes i32) (local $kc4Bytes i32)
+    (local $next i32) (local $d i32) (local $s i32) (local $o i32) (local $a i32) (local $last i32)
+    (local $r0 i32) (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32)
+    (local $pb i32) (local $end i32) (local $c i32)
+    (local $mx0 v128) (local $mx1 v128) (local $v0 v128) (local $v1 v128)
+    (local $va v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $kcBytes (i32.shl (local.get $kc) (i32.const 2)))
+    (local.set $kc4Bytes (i32.and (local.get $kcBytes) (i32.const -16)))
+    (local.set $panelBytes (i32.shl (i32.mul (local.get $kc) (local.get $channels)) (i32.const 5)))
+    ;; after a channel's k * dim floats, the row pointers jump to the same rows of the next channel
+    (local.set $next (i32.sub (local.get $chanBytes) (local.get $kcBytes)))
+    (local.set $wp (local.get $w))
+    (block $panelsDone (loop $panel
+      (br_if $panelsDone (i32.ge_u (local.get $p) (local.get $panels)))
+      (local.set $d (local.get $desc))
+      (local.set $o (i32.add (local.get $out) (i32.shl (local.get $p) (i32.const 5))))
+      (local.set $s (i32.const 0))
+      (block $sentencesDone (loop $sentence
+        (br_if $sentencesDone (i32.ge_u (local.get $s) (local.get $sentences)))
+        (local.set $a (i32.add (i32.load (local.get $d)) (local.get $shift)))
+        ;; last = a + (tokens + k - 2) * rowBytes: the first row of the last window
+        (local.set $last (i32.add (local.get $a) (i32.mul (local.get $rowBytes)
+          (i32.sub (i32.add (i32.load offset=4 (local.get $d)) (local.get $k1)) (i32.const 1)))))
+        (local.set $mx0 (v128.const f32x4 -inf -inf -inf -inf))
+        (local.set $mx1 (v128.const f32x4 -inf -inf -inf -inf))
+        (local.set $r0 (local.get $a))
+        (loop $tile
+          ;; rows r0 .. r0 + 3 (clamped to the last row) x filters 8p .. 8p + 7
+          (local.set $q0 (local.get $r0))
+          (local.set $q1 (i32.add (local.get $r0) (local.get $rowBytes)))
+          (local.set $q1 (select (local.get $q1) (local.get $last) (i32.lt_u (local.get $q1) (local.get $last))))
+          (local.set $q2 (i32.add (local.get $q1) (local.get $rowBytes)))
+          (local.set $q2 (select (local.get $q2) (local.get $last) (i32.lt_u (local.get $q2) (local.get $last))))
+          (local.set $q3 (i32.add (local.get $q2) (local.get $rowBytes)))
+          (local.set $q3 (select (local.get $q3) (local.get $last) (i32.lt_u (local.get $q3) (local.get $last))))
+          (local.set $c00 (v128.const i64x2 0 0)) (local.set $c01 (v128.const i64x2 0 0))
+          (local.set $c10 (v128.const i64x2 0 0)) (local.set $c11 (v128.const i64x2 0 0))
+          (local.set $c20 (v128.const i64x2 0 0)) (local.set $c21 (v128.const i64x2 0 0))
+          (local.set $c30 (v128.const i64x2 0 0)) (local.set $c31 (v128.const i64x2 0 0))
+          (local.set $pb (local.get $wp))
+          (local.set $c (local.get $channels))
+          (loop $channel
+            ;; the micro-kernel: 4 k-steps per trip, each 2 weight loads + 4 broadcasts -> 8 MADDs
+            (local.set $end (i32.add (local.get $q0) (local.get $kc4Bytes)))
+            (if (i32.lt_u (local.get $q0) (local.get $end)) (then
+              (loop $k
+;;@repeat U 0 4
+                (local.set $b0 (v128.load offset=${32 * U} (local.get $pb)))
+                (local.set $b1 (v128.load offset=${32 * U + 16} (local.get $pb)))
+                (local.set $va (v128.load32_splat offset=${4 * U} (local.get $q0)))
+                MADD($c00, $va, $b0) MADD($c01, $va, $b1)
+                (local.set $va (v128.load32_splat offset=${4 * U} (local.get $q1)))
+                MADD($c10, $va, $b0) MADD($c11, $va, $b1)
+                (local.set $va (v128.load32_splat offset=${4 * U} (local.get $q2)))
+                MADD($c20, $va, $b0) MADD($c21, $va, $b1)
+                (local.set $va (v128.load32_splat offset=${4 * U} (local.get $q3)))
+                MADD($c30, $va, $b0) MADD($c31, $va, $b1)
+;;@end U
+                (local.set $pb (i32.add (local.get $pb) (i32.const 128)))
+                (local.set $q0 (i32.add (local.get $q0) (i32.const 16)))
+                (local.set $q1 (i32.add (local.get $q1) (i32.const 16)))
+                (local.set $q2 (i32.add (local.get $q2) (i32.const 16)))
+                (local.set $q3 (i32.add (local.get $q3) (i32.const 16)))
+                (br_if $k (i32.lt_u (local.get $q0) (local.get $end))))))
+            ;; the k * dim % 4 leftover steps (odd dims), one at a time
+            (local.set $end (i32.add (local.get $q0) (i32.sub (local.get $kcBytes) (local.get $kc4Bytes))))
+            (block $tailDone (loop $tail
+              (br_if $tailDone (i32.ge_u (local.get $q0) (local.get $end)))
+              (local.set $b0 (v128.load (local.get $pb)))
+              (local.set $b1 (v128.load offset=16 (local.get $pb)))
+              (local.set $va (v128.load32_splat (local.get $q0)))
+              MADD($c00, $va, $b0) MADD($c01, $va, $b1)
+              (local.set $va (v128.load32_splat (local.get $q1)))
+              MADD($c10, $va, $b0) MADD($c11, $va, $b1)
+              (local.set $va (v128.load32_splat (local.get $q2)))
+              MADD($c20, $va, $b0) MADD($c21, $va, $b1)
+              (local.set $va (v128.load32_splat (local.get $q3)))
+              MADD($c30, $va, $b0) MADD($c31, $va, $b1)
+              (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+              (local.set $q0 (i32.add (local.get $q0) (i32.const 4)))
+              (local.set $q1 (i32.add (local.get $q1) (i32.const 4)))
+              (local.set $q2 (i32.add (local.get $q2) (i32.const 4)))
+              (local.set $q3 (i32.add (local.get $q3) (i32.const 4)))
+              (br $tail)))
+            (local.set $q0 (i32.add (local.get $q0) (local.get $next)))
+            (local.set $q1 (i32.add (local.get $q1) (local.get $next)))
+            (local.set $q2 (i32.add (local.get $q2) (local.get $next)))
+            (local.set $q3 (i32.add (local.get $q3) (local.get $next)))
+            (br_if $channel (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
+          ;; tile epilogue: fold the 4 rows into the running max of raw dot products
+          (local.set $mx0 (f32x4.max (local.get $mx0) (f32x4.max
+            (f32x4.max (local.get $c00) (local.get $c10)) (f32x4.max (local.get $c20) (local.get $c30)))))
+          (local.set $mx1 (f32x4.max (local.get $mx1) (f32x4.max
+            (f32x4.max (local.get $c01) (local.get $c11)) (f32x4.max (local.get $c21) (local.get $c31)))))
+          (local.set $r0 (i32.add (local.get $r0) (i32.shl (local.get $rowBytes) (i32.const 2))))
+          (br_if $tile (i32.le_u (local.get $r0) (local.get $last))))
+        ;; sentence epilogue: bias, then the activation once per filter
+        (local.set $v0 (f32x4.add (local.get $mx0) (v128.load (i32.add (local.get $bias) (i32.shl (local.get $p) (i32.const 5))))))
+        (local.set $v1 (f32x4.add (local.get $mx1) (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $p) (i32.const 5))))))
+        (local.set $v0 (call $activate (local.get $v0) (local.get $act)))
+        (local.set $v1 (call $activate (local.get $v1) (local.get $act)))
+        (v128.store (local.get $o) (local.get $v0))
+        (v128.store offset=16 (local.get $o) (local.get $v1))
+        (local.set $o (i32.add (local.get $o) (local.get $outStride)))
+        (local.set $d (i32.add (local.get $d) (i32.const 8)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $sentence)))
+      (local.set $wp (i32.add (local.get $wp) (local.get $panelBytes)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $panel))))
+
+  ;; nn.Linear with a fused activation over a batch of rows:
+  ;;   out[b, o] = act(bias[o] + sum_i w[o, i] * x[b, i])
+  ;; A GEMV per row (the heads are tiny: at most 204 x 200). Each panel of 8 outputs
+  ;; is swept by every row of the batch while it is in cache. Four k-steps per trip
+  ;; go to four separate accumulator pairs, so 8 multiply-add chains are in flight
+  ;; (one pair would wait on the madd latency every step); they are summed at the end.
+  (func $dense (export "dense")
+    (param $w i32)        ;; packed weight (panels, inFeatures, 8)
+    (param $bias i32)     ;; packed bias (panels * 8)
+    (param $panels i32)   ;; ceil(outFeatures / 8)
+    (param $in i32)       ;; inFeatures
+    (param $x i32)        ;; (batch, inFeatures) floats
+    (param $batch i32)
+    (param $out i32)      ;; (batch, panels * 8) floats
+    (param $act i32)      ;; 0 none, 1 relu, 2 tanh
+    (local $p i32) (local $b i32) (local $wp i32) (local $pb i32) (local $px i32) (local $end i32)
+    (local $inBytes i32) (local $in4Bytes i32) (local $po i32)
+    (local $va v128) (local $b0 v128) (local $b1 v128)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
+    (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
+    (local.set $inBytes (i32.shl (local.get $in) (i32.const 2)))
+    (local.set $in4Bytes (i32.and (local.get $inBytes) (i32.const -16)))
+    (local.set $wp (local.get $w))
+    (block $panelsDone (loop $panel
+      (br_if $panelsDone (i32.ge_u (local.get $p) (local.get $panels)))
+      (local.set $b (i32.const 0))
+      (block $rowsDone (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $px (i32.add (local.get $x) (i32.mul (local.get $b) (local.get $inBytes))))
+        (local.set $pb (local.get $wp))
+        (local.set $s00 (v128.const i64x2 0 0)) (local.set $s01 (v128.const i64x2 0 0))
+        (local.set $s10 (v128.const i64x2 0 0)) (local.set $s11 (v128.const i64x2 0 0))
+        (local.set $s20 (v128.const i64x2 0 0)) (local.set $s21 (v128.const i64x2 0 0))
+        (local.set $s30 (v128.const i64x2 0 0)) (local.set $s31 (v128.const i64x2 0 0))
+        (local.set $end (i32.add (local.get $px) (local.get $in4Bytes)))
+        (if (i32.lt_u (local.get $px) (local.get $end)) (then
+          (loop $k
+;;@repeat U 0 4
+            (local.set $va (v128.load32_splat offset=${4 * U} (local.get $px)))
+            (local.set $b0 (v128.load offset=${32 * U} (local.get $pb)))
+            (local.set $b1 (v128.load offset=${32 * U + 16} (local.get $pb)))
+            MADD($s${U}0, $va, $b0) MADD($s${U}1, $va, $b1)
+;;@end U
+            (local.set $pb (i32.add (local.get $pb) (i32.const 128)))
+            (local.set $px (i32.add (local.get $px) (i32.const 16)))
+            (br_if $k (i32.lt_u (local.get $px) (local.get $end))))))
+        (local.set $end (i32.add (local.get $px) (i32.sub (local.get $inBytes) (local.get $in4Bytes))))
+        (block $tailDone (loop $tail
+          (br_if $tailDone (i32.ge_u (local.get $px) (local.get $end)))
+          (local.set $va (v128.load32_splat (local.get $px)))
+          (local.set $b0 (v128.load (local.get $pb)))
+          (local.set $b1 (v128.load offset=16 (local.get $pb)))
+          MADD($s00, $va, $b0) MADD($s01, $va, $b1)
+          (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+          (local.set $px (i32.add (local.get $px) (i32.const 4)))
+          (br $tail)))
+        (local.set $s00 (f32x4.add (f32x4.add (local.get $s00) (local.get $s10)) (f32x4.add (local.get $s20) (local.get $s30))))
+        (local.set $s01 (f32x4.add (f32x4.add (local.get $s01) (local.get $s11)) (f32x4.add (local.get $s21) (local.get $s31))))
+        (local.set $po (i32.shl (local.get $p) (i32.const 5)))
+        (local.set $s00 (f32x4.add (local.get $s00) (v128.load (i32.add (local.get $bias) (local.get $po)))))
+        (local.set $s01 (f32x4.add (local.get $s01) (v128.load offset=16 (i32.add (local.get $bias) (local.get $po)))))
+        (local.set $po (i32.add (local.get $out) (i32.add (local.get $po)
+          (i32.mul (local.get $b) (i32.shl (local.get $panels) (i32.const 5))))))
+        (v128.store (local.get $po) (call $activate (local.get $s00) (local.get $act)))
+        (v128.store offset=16 (local.get $po) (call $activate (local.get $s01) (local.get $act)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $row)))
+      (local.set $wp (i32.add (local.get $wp) (i32.mul (local.get $inBytes) (i32.const 8))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $panel))))
+
+  ;; act 0: identity, 1: ReLU (max(v, 0); NaN stays NaN), 2: tanh.
+  (func $activate (param $v v128) (param $act i32) (result v128)
+    (if (result v128) (i32.eq (local.get $act) (i32.const 1))
+      (then (f32x4.max (local.get $v) (v128.const i64x2 0 0)))
+      (else (if (result v128) (i32.eq (local.get $act) (i32.const 2))
+        (then (call $tanh4 (local.get $v)))
+        (else (local.get $v))))))
+
+  ;; tanh of 4 floats, each evaluated in float64 (two f64x2 halves) and rounded
+  ;; once to float32: the result is the correctly rounded tanh except within
+  ;; ~1e-15 of a rounding midpoint (<= 1 ulp always). It runs once per
+  ;; (sentence, filter) and once per hidden unit, never per multiply-add, so the
+  ;; float64 evaluation costs nothing measurable next to the convolutions.
+  (func $tanh4 (param $v v128) (result v128)
+    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (call $tanh2 (f64x2.promote_low_f32x4 (local.get $v))))
+      (f32x4.demote_f64x2_zero (call $tanh2 (f64x2.promote_low_f32x4
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v)))))))
+
+  ;; tanh on f64x2. With a = min(|x|, 20) (tanh(20) is 1 in float32 and float64; NaN stays NaN):
+  ;;   a <  2^-8: a - a^3/3 + 2a^5/15 - 17a^7/315   (next term < 2^-64 relative)
+  ;;   a >= 2^-8: 1 - 2 / (exp(2a) + 1)              (absolute error ~3e-16, relative < 1e-13)
+  ;; exp(y): y = n ln2 + r with |r| <= ln2/2 (Cody-Waite two-part ln2, n exact), exp(r) by its
+  ;; Taylor polynomial to degree 11 (truncation < 7e-15 relative), times 2^n built in the
+  ;; exponent bits: n is rounded with the 1.5 * 2^52 trick, which leaves n in the low bits.
+  ;; The sign is copied back from x, so tanh(-0) = -0 and tanh(-x) = -tanh(x) exactly.
+  (func $tanh2 (param $x v128) (result v128)
+    (local $a v128) (local $y v128) (local $nb v128) (local $n v128) (local $r v128) (local $e v128) (local $a2 v128)
+    (local.set $a (f64x2.min (f64x2.abs (local.get $x)) (v128.const f64x2 20 20)))
+    (local.set $y (f64x2.add (local.get $a) (local.get $a)))
+    (local.set $nb (f64x2.add (f64x2.mul (local.get $y) (v128.const f64x2 0x1.71547652b82fep0 0x1.71547652b82fep0))
+      (v128.const f64x2 0x1.8p52 0x1.8p52)))
+    (local.set $n (f64x2.sub (local.get $nb) (v128.const f64x2 0x1.8p52 0x1.8p52)))
+    (local.set $r (f64x2.sub
+      (f64x2.sub (local.get $y) (f64x2.mul (local.get $n) (v128.const f64x2 0x1.62e42feep-1 0x1.62e42feep-1)))
+      (f64x2.mul (local.get $n) (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33))))
+    ;; Horner from 1/11! down to 1
+    (local.set $e (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08)) ;; 1/11!
+    (local.set $e (f64x2.add (f64x2.mul (local.get $e) (local.get $r)) (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07))) ;; 1/10!
+    (local.set $e (f64x2.add (f64x2.mul (local.get $e) (local.get $r)) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) ;; 1/9!
+    (local.set $e (f64x2.add (f64x2.mul (local.get $e) (local.get $r)) (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05))) ;; 1/8!
+    (local.set $e (f64x2.add (f64x2.mul (local.get $e) (local.get $r)) (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))) ;; 1/7!
+    (local.set $e (f64x2.add (f64x2.mul (local.get $e) (local.get $r)) (v128.const f64x2 0.001388888888888889 0.001388888888888889))) ;; 1/6!
+    (local.set $e (f64x2.add (f64x2.mul (local.get $e) (local.get $r)) (v128.const f64x2 0.008333333333333333 0.008333333333333333))) ;; 1/5!
+    (local.set $e (f64x2.add (f64x2.mul (local.get $e) (local.get $r)) (v128.const f64x2 0.041666666666666664 0.041666666666666664))) ;; 1/4!
+    (local.set $e (f64x2.add (f64x2.mul (local.get $e) (local.get $r)) (v128.const f64x2 0.16666666666666666 0.16666666666666666))) ;; 1/3!
+    (local.set $e (f64x2.add (f64x2.mul (local.get $e) (local.get $r)) (v128.const f64x2 0.5 0.5))) ;; 1/2!
+    (local.set $e (f64x2.add (f64x2.mul (local.get $e) (local.get $r)) (v128.const f64x2 1.0 1.0))) ;; 1/1!
+    (local.set $e (f64x2.add (f64x2.mul (local.get $e) (local.get $r)) (v128.const f64x2 1.0 1.0))) ;; 1/0!
+    ;; * 2^n: (low bits of nb = n) + 1023, shifted into the exponent field
+    (local.set $e (f64x2.mul (local.get $e)
+      (i64x2.shl (i64x2.add (local.get $nb) (v128.const i64x2 1023 1023)) (i32.const 52))))
+    (local.set $e (f64x2.sub (v128.const f64x2 1 1)
+      (f64x2.div (v128.const f64x2 2 2) (f64x2.add (local.get $e) (v128.const f64x2 1 1)))))
+    (local.set $a2 (f64x2.mul (local.get $a) (local.get $a)))
+    (local.set $y (f64x2.add (local.get $a) (f64x2.mul (f64x2.mul (local.get $a) (local.get $a2))
+      (f64x2.add (v128.const f64x2 -0x1.5555555555555p-2 -0x1.5555555555555p-2)
+        (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 0x1.1111111111111p-3 0x1.1111111111111p-3)
+          (f64x2.mul (local.get $a2) (v128.const f64x2 -0x1.ba1ba1ba1ba1cp-5 -0x1.ba1ba1ba1ba1cp-5))))))))
+    (v128.or
+      (v128.bitselect (local.get $y) (local.get $e) (f64x2.lt (local.get $a) (v128.const f64x2 0x1p-8 0x1p-8)))
+      (v128.and (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
+
+  ;; In-place tanh over a float32 array (the test hook for $tanh4's accuracy).
+  (func (export "tanh") (param $p i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done (loop $quad
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (v128.store (local.get $p) (call $tanh4 (v128.load (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $quad)))
+    (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $done (loop $one
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (v128.store32_lane 0 (local.get $p) (call $tanh4 (v128.load32_zero (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $one))))
+)

@@ -1,0 +1,66 @@
+/**
+ * The kernel module's bytes and compiled forms. The wasm is embedded as base64
+ * by kernels/build.mjs (no fetch, no fs path, no import.meta.url: it survives
+ * bundling into a single Lambda file) and compiled synchronously once per flavour
+ * per process — a ~3 KB module compiles in well under a millisecond.
+ */
+import {
+  KERNELS_RELAXED_BASE64,
+  KERNELS_SIMD_BASE64,
+  PROBE_RELAXED_BASE64,
+  PROBE_SIMD_BASE64,
+} from '../../kernels/wasm/generated/modules.js';
+
+/** The two wasm flavours: plain SIMD128, and relaxed SIMD (f32x4.relaxed_madd). */
+export type WasmFlavour = 'wasm-simd' | 'wasm-relaxed';
+
+/** Must equal the `abi` global exported by kernels/wasm/tinycnn.wat (signatures and packed layouts). */
+export const KERNELS_ABI = 1;
+
+/** The exports of kernels/wasm/tinycnn.wat. Pointers are byte offsets into `memory`. */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  readonly abi: WebAssembly.Global;
+  readonly flavour: WebAssembly.Global;
+  conv_maxpool(
+    w: number, bias: number, panels: number, channels: number, kc: number, rowBytes: number, chanBytes: number,
+    shift: number, k1: number, desc: number, sentences: number, out: number, outStride: number, act: number,
+  ): void;
+  dense(w: number, bias: number, panels: number, inFeatures: number, x: number, batch: number, out: number, act: number): void;
+  tanh(p: number, n: number): void;
+}
+
+/** Decodes base64 with `atob`, which Node >= 16, browsers, Deno, Bun and edge runtimes all have. */
+export function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The embedded kernel bytes of one flavour. */
+export function kernelBytes(flavour: WasmFlavour): Uint8Array {
+  return decodeBase64(flavour === 'wasm-relaxed' ? KERNELS_RELAXED_BASE64 : KERNELS_SIMD_BASE64);
+}
+
+/** Tiny modules for feature detection: WebAssembly.validate(probe) <=> the runtime has the feature. */
+export function probeBytes(feature: 'simd' | 'relaxed'): Uint8Array {
+  return decodeBase64(feature === 'relaxed' ? PROBE_RELAXED_BASE64 : PROBE_SIMD_BASE64);
+}
+
+const compiled = new Map<WasmFlavour, WebAssembly.Module>();
+
+/** The compiled kernel module of one flavour, compiled on first use and cached for the process. */
+export function kernelModule(flavour: WasmFlavour): WebAssembly.Module {
+  let module = compiled.get(flavour);
+  if (!module) {
+    module = new WebAssembly.Module(kernelBytes(flavour));
+    compiled.set(flavour, module);
+  }
+  return module;
+}
+
+/** Which flavour an instance is (read from its `flavour` export), so a caller-supplied module is labelled right. */
+export function instanceFlavour(exports: KernelExports): WasmFlavour {
+  return exports.flavour.value === 1 ? 'wasm-relaxed' : 'wasm-simd';
+}
