@@ -1,0 +1,95 @@
+// The documented ONNX round trip on the golden models: every weight file the golden fixtures use
+// goes through converters/export_onnx.py (PyTorch: the torch.amax recipe) and back through the
+// TypeScript converter. The result must hold the original tensors bit for bit and the same
+// architecture, config, labels and tokenizer, and must reproduce every golden fixture's PyTorch
+// logits through loadModel. Skipped (with the reason in its name) only while export_onnx.py or
+// the fixtures are absent from the checkout.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { convertOnnx } from '../../src/cli/convert-onnx.js';
+import { TOLERANCE } from '../../src/model/certificate.js';
+import { loadModel } from '../../src/model/model.js';
+import { readSafetensors } from '../../src/safetensors/read.js';
+import { inputFromRecipes, type ExtRecipe, type Recipe } from '../helpers/recipe.js';
+
+interface Fixture {
+  name: string;
+  model: string;
+  batch: boolean;
+  cases: Array<{ label: string; input: Record<string, Recipe | ExtRecipe>; input_sha256: Record<string, string>; logits: number[] }>;
+}
+
+const root = join(import.meta.dirname, '..', '..');
+const exporter = join(root, 'converters', 'export_onnx.py');
+const goldenDir = join(root, 'test', 'golden');
+const fixtures: Fixture[] = existsSync(goldenDir)
+  ? readdirSync(goldenDir).filter((f) => f.endsWith('.json')).sort()
+    .map((f) => JSON.parse(readFileSync(join(goldenDir, f), 'utf8')) as Fixture)
+  : [];
+const models = [...new Set(fixtures.map((f) => f.model))];
+const ready = existsSync(exporter) && models.length > 0;
+
+let dir = '';
+const converted = new Map<string, string>(); // model path -> converted .safetensors
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')}: exit ${code}\n${stderr.slice(-2000)}`))));
+  });
+}
+
+describe.skipIf(!ready)(`golden models through ONNX (converters/export_onnx.py -> convertOnnx)${ready ? '' : ' [no export_onnx.py or test/golden]'}`, () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tinycnn-golden-onnx-'));
+    await Promise.all(models.map(async (model, i) => {
+      const onnx = join(dir, `m${i}.onnx`);
+      const out = join(dir, `m${i}.safetensors`);
+      await run('/usr/bin/python3', [exporter, join(root, model), onnx]);
+      const meta = readSafetensors(readFileSync(join(root, model)), model).metadata;
+      await convertOnnx(onnx, out, { labels: JSON.parse(meta['tinycnn.labels']) as string[], tokenizer: meta['tinycnn.tokenizer'], log: () => {} });
+      converted.set(model, out);
+    }));
+  });
+
+  afterAll(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(models)('%s: same tensors bit for bit, same architecture, config, labels, tokenizer', (model) => {
+    const original = readSafetensors(readFileSync(join(root, model)), model);
+    const ours = readSafetensors(readFileSync(converted.get(model)!), 'converted');
+    expect([...ours.tensors.keys()].sort()).toEqual([...original.tensors.keys()].sort());
+    for (const [name, t] of original.tensors) {
+      const o = ours.tensors.get(name)!;
+      expect(o.shape, name).toEqual(t.shape);
+      expect(Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength)
+        .equals(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)), `${name} differs`).toBe(true);
+    }
+    for (const key of ['format', 'tinycnn.architecture', 'tinycnn.config', 'tinycnn.labels', 'tinycnn.tokenizer']) {
+      expect(ours.metadata[key], key).toBe(original.metadata[key]);
+    }
+    expect(ours.metadata['tinycnn.converter']).toBe('onnx');
+    expect(ours.metadata['tinycnn.probe']).toBeUndefined();
+  });
+
+  it.each(fixtures.map((f) => [f.name, f] as const))('%s: the converted weights reproduce the golden logits', (_, fixture) => {
+    const model = loadModel(converted.get(fixture.model)!, { backend: 'js' });
+    const built = fixture.cases.map((c) => inputFromRecipes(c.input));
+    fixture.cases.forEach((c, i) => expect(built[i].hashes, `${c.label}: rebuilt input`).toEqual(c.input_sha256));
+    const logits = fixture.batch ? model.logitsBatch(built.map((b) => b.input)) : built.map((b) => model.logits(b.input));
+    fixture.cases.forEach((c, i) => {
+      expect(logits[i]).toHaveLength(c.logits.length);
+      c.logits.forEach((ref, j) => {
+        const error = Math.abs(logits[i][j] - ref) / (1 + Math.abs(ref));
+        expect(error, `${c.label}, logit ${j}: ours ${logits[i][j]} vs PyTorch ${ref}`).toBeLessThanOrEqual(TOLERANCE);
+      });
+    });
+  });
+});
