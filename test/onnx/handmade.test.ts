@@ -195,3 +195,19 @@ describe('bytes that are not a complete ONNX model', () => {
     }
   });
 });
+
+describe('protobufjs stays out of the engine', () => {
+  it('only src/onnx/ imports protobufjs, and only the CLI imports src/onnx/', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join, relative } = await import('node:path');
+    const src = join(import.meta.dirname, '..', '..', 'src');
+    const files = (readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(src, f));
+    for (const file of files) {
+      const rel = relative(src, file).split('\\').join('/');
+      const text = readFileSync(file, 'utf8');
+      if (!rel.startsWith('onnx/')) expect(text, rel).not.toMatch(/from ['"]protobufjs['"]|import\(['"]protobufjs['"]\)/);
+      if (!rel.startsWith('onnx/') && !rel.startsWith('cli/')) expect(text, rel).not.toMatch(/['"][./]*\/onnx\//);
+    }
+    expect(files.length).toBeGreaterThan(10);
+  });
+});
