@@ -2,20 +2,30 @@
 ;;
 ;; Why hand-written WebAssembly text assembled by wabt (not AssemblyScript, not
 ;; C/Emscripten): the speed of this module is decided by one inner loop, and in
-;; WAT we choose exactly which v128 values are live in it (8 accumulators, 2
-;; weight vectors, 1 broadcast input = 11 of the 16 XMM registers V8 has on
-;; x86_64, so nothing spills), which instruction does each job (v128.load32_splat
-;; -> one vbroadcastss from memory, relaxed_madd -> one vfmadd231ps), and the
-;; constant memory offsets of the unrolled loads. There is no runtime, allocator
-;; or GC in the module: it is a few kilobytes, compiles in well under a
-;; millisecond, and JS owns the memory layout. kernels/build.mjs expands the
-;; ;;@repeat blocks and the MADD macro and assembles two flavours from this one
+;; WAT we choose exactly which v128 values are live in it, which instruction does
+;; each job (v128.load32_splat -> one vbroadcastss from memory, relaxed_madd ->
+;; one vfmadd231ps), and what the loop looks like to V8's optimiser. There is no
+;; runtime, allocator or GC in the module: it is ~2.5 KB, compiles in well under
+;; a millisecond, and JS owns the memory layout. kernels/build.mjs expands the
+;; MADD macro (and ;;@repeat blocks) and assembles two flavours from this one
 ;; source: plain SIMD128 (MADD = f32x4.mul + f32x4.add) and relaxed SIMD
 ;; (MADD = f32x4.relaxed_madd).
 ;;
+;; Register budget. V8 gives wasm 15 allocatable XMM registers on x86_64 (xmm15 is
+;; its scratch) and TurboFan schedules every load of a loop body ahead of the
+;; arithmetic that uses it. So the live set of a k-loop trip is all its loaded
+;; values plus the accumulators: the 4 x 8 conv tile keeps 8 accumulators + 2
+;; weight vectors + 4 broadcast inputs = 14 live (+1 temporary for mul + add in
+;; the plain flavour). That is why the k-loop is written with ONE k-step per trip:
+;; unrolled 4x in the source, its 24 loads were all hoisted to the top of the trip,
+;; 32 live vectors spilled to the stack, and the kernel ran at ~48% of peak instead
+;; of ~80%. V8 unrolls the loop itself (4-5 copies, each with its own loads) without
+;; that problem.
+;;
 ;; Memory is one exported linear memory laid out by JS (src/backend/wasm-memory.ts):
 ;; packed weights at the bottom for the life of the backend, per-call scratch
-;; above them. Every pointer below is a byte offset; float buffers are 16-byte aligned.
+;; above them. Every pointer below is a byte offset; packed weights are 64-byte
+;; aligned (v128 loads), staged sentence rows only 4-byte (broadcast loads).
 ;;
 ;; Packed layouts (src/backend/wasm-pack.ts writes them):
 ;;   conv weight  (panels, channels, k * dim, 8)  filter f = 8 * panel + lane; lanes >= filters are 0
@@ -44,8 +54,9 @@
   ;;
   ;; Loop order: panel of 8 filters (its k * dim * channels * 32 bytes stay in L1/L2)
   ;; -> sentence -> tile of 4 output rows -> channel -> k * dim. Every sentence of the
-  ;; batch sweeps a panel while it is hot, so the weights (1.4 MB for Kim, more than
-  ;; L2) come from memory once per call, not once per sentence or row tile.
+  ;; call sweeps a panel while it is hot, so the weights (1.4 MB for Kim, more than
+  ;; L2) come from memory once per call, not once per sentence or row tile. (JS
+  ;; passes a large batch in chunks of ~256 KB of input, so the input stays in L2 too.)
   ;; The last tile of a sentence clamps its row pointers to the last row: the
   ;; duplicate rows recompute a value already in the max, which changes nothing.
   (func $conv_maxpool (export "conv_maxpool")
@@ -63,19 +74,16 @@
     (param $out i32)        ;; (sentences, outStride / 4) floats; this conv's columns start here
     (param $outStride i32)  ;; bytes between the out rows of two sentences
     (param $act i32)        ;; 0 none, 1 relu, 2 tanh
-    (local $p i32) (local $wp i32) (local $panelBytes i32) (local $kcBytes i32) (local $kc4Bytes i32)
-    (local $next i32) (local $d i32) (local $s i32) (local $o i32) (local $a i32) (local $last i32)
-    (local $r0 i32) (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32)
+    (local $p i32) (local $wp i32) (local $panelBytes i32) (local $kcBytes i32)
+    (local $d i32) (local $s i32) (local $o i32) (local $a i32) (local $last i32) (local $tokens i32) (local $rows i32)
+    (local $t i32) (local $t1 i32) (local $jLo i32) (local $jHi i32) (local $skip i32) (local $len i32) (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32)
     (local $pb i32) (local $end i32) (local $c i32)
     (local $mx0 v128) (local $mx1 v128) (local $v0 v128) (local $v1 v128)
-    (local $va v128) (local $b0 v128) (local $b1 v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $kcBytes (i32.shl (local.get $kc) (i32.const 2)))
-    (local.set $kc4Bytes (i32.and (local.get $kcBytes) (i32.const -16)))
     (local.set $panelBytes (i32.shl (i32.mul (local.get $kc) (local.get $channels)) (i32.const 5)))
-    ;; after a channel's k * dim floats, the row pointers jump to the same rows of the next channel
-    (local.set $next (i32.sub (local.get $chanBytes) (local.get $kcBytes)))
     (local.set $wp (local.get $w))
     (block $panelsDone (loop $panel
       (br_if $panelsDone (i32.ge_u (local.get $p) (local.get $panels)))
@@ -85,82 +93,81 @@
       (block $sentencesDone (loop $sentence
         (br_if $sentencesDone (i32.ge_u (local.get $s) (local.get $sentences)))
         (local.set $a (i32.add (i32.load (local.get $d)) (local.get $shift)))
-        ;; last = a + (tokens + k - 2) * rowBytes: the first row of the last window
-        (local.set $last (i32.add (local.get $a) (i32.mul (local.get $rowBytes)
-          (i32.sub (i32.add (i32.load offset=4 (local.get $d)) (local.get $k1)) (i32.const 1)))))
+        (local.set $tokens (i32.load offset=4 (local.get $d)))
+        (local.set $rows (i32.add (local.get $tokens) (local.get $k1))) ;; output positions: tokens + k - 1
+        ;; last = a + (rows - 1) * rowBytes: the first row of the last window
+        (local.set $last (i32.add (local.get $a) (i32.mul (local.get $rowBytes) (i32.sub (local.get $rows) (i32.const 1)))))
         (local.set $mx0 (v128.const f32x4 -inf -inf -inf -inf))
         (local.set $mx1 (v128.const f32x4 -inf -inf -inf -inf))
-        (local.set $r0 (local.get $a))
+        (local.set $t (i32.const 0))
         (loop $tile
-          ;; rows r0 .. r0 + 3 (clamped to the last row) x filters 8p .. 8p + 7
-          (local.set $q0 (local.get $r0))
-          (local.set $q1 (i32.add (local.get $r0) (local.get $rowBytes)))
+          ;; windows t .. t + 3 (clamped to the last one) x filters 8p .. 8p + 7.
+          ;; Window u covers padded rows u .. u + k - 1, of which rows < k - 1 and
+          ;; >= k - 1 + tokens are zero padding; the tile runs its k-loop only over
+          ;; the kernel rows j in [jLo, jHi) where some window of the tile meets a
+          ;; real row, skipping products with padding that is zero for every row of
+          ;; the tile (the first and last tiles of a sentence).
+          (local.set $t1 (i32.add (local.get $t) (i32.const 3)))
+          (local.set $t1 (select (local.get $t1) (i32.sub (local.get $rows) (i32.const 1))
+            (i32.lt_s (local.get $t1) (local.get $rows))))
+          (local.set $jLo (select (i32.sub (local.get $k1) (local.get $t1)) (i32.const 0)
+            (i32.gt_s (local.get $k1) (local.get $t1))))
+          (local.set $jHi (i32.sub (local.get $rows) (local.get $t))) ;; k - 1 + tokens - t
+          (local.set $jHi (select (local.get $jHi) (i32.add (local.get $k1) (i32.const 1))
+            (i32.le_s (local.get $jHi) (local.get $k1))))
+          (local.set $skip (i32.mul (local.get $jLo) (local.get $rowBytes)))
+          (local.set $len (i32.mul (i32.sub (local.get $jHi) (local.get $jLo)) (local.get $rowBytes)))
+          (local.set $q0 (i32.add (local.get $a) (i32.mul (local.get $t) (local.get $rowBytes))))
+          (local.set $q1 (i32.add (local.get $q0) (local.get $rowBytes)))
           (local.set $q1 (select (local.get $q1) (local.get $last) (i32.lt_u (local.get $q1) (local.get $last))))
           (local.set $q2 (i32.add (local.get $q1) (local.get $rowBytes)))
           (local.set $q2 (select (local.get $q2) (local.get $last) (i32.lt_u (local.get $q2) (local.get $last))))
           (local.set $q3 (i32.add (local.get $q2) (local.get $rowBytes)))
           (local.set $q3 (select (local.get $q3) (local.get $last) (i32.lt_u (local.get $q3) (local.get $last))))
+          (local.set $q0 (i32.add (local.get $q0) (local.get $skip)))
+          (local.set $q1 (i32.add (local.get $q1) (local.get $skip)))
+          (local.set $q2 (i32.add (local.get $q2) (local.get $skip)))
+          (local.set $q3 (i32.add (local.get $q3) (local.get $skip)))
+          (local.set $pb (i32.add (local.get $wp) (i32.shl (local.get $skip) (i32.const 3))))
           (local.set $c00 (v128.const i64x2 0 0)) (local.set $c01 (v128.const i64x2 0 0))
           (local.set $c10 (v128.const i64x2 0 0)) (local.set $c11 (v128.const i64x2 0 0))
           (local.set $c20 (v128.const i64x2 0 0)) (local.set $c21 (v128.const i64x2 0 0))
           (local.set $c30 (v128.const i64x2 0 0)) (local.set $c31 (v128.const i64x2 0 0))
-          (local.set $pb (local.get $wp))
           (local.set $c (local.get $channels))
           (loop $channel
-            ;; the micro-kernel: 4 k-steps per trip, each 2 weight loads + 4 broadcasts -> 8 MADDs
-            (local.set $end (i32.add (local.get $q0) (local.get $kc4Bytes)))
-            (if (i32.lt_u (local.get $q0) (local.get $end)) (then
-              (loop $k
-;;@repeat U 0 4
-                (local.set $b0 (v128.load offset=${32 * U} (local.get $pb)))
-                (local.set $b1 (v128.load offset=${32 * U + 16} (local.get $pb)))
-                (local.set $va (v128.load32_splat offset=${4 * U} (local.get $q0)))
-                MADD($c00, $va, $b0) MADD($c01, $va, $b1)
-                (local.set $va (v128.load32_splat offset=${4 * U} (local.get $q1)))
-                MADD($c10, $va, $b0) MADD($c11, $va, $b1)
-                (local.set $va (v128.load32_splat offset=${4 * U} (local.get $q2)))
-                MADD($c20, $va, $b0) MADD($c21, $va, $b1)
-                (local.set $va (v128.load32_splat offset=${4 * U} (local.get $q3)))
-                MADD($c30, $va, $b0) MADD($c31, $va, $b1)
-;;@end U
-                (local.set $pb (i32.add (local.get $pb) (i32.const 128)))
-                (local.set $q0 (i32.add (local.get $q0) (i32.const 16)))
-                (local.set $q1 (i32.add (local.get $q1) (i32.const 16)))
-                (local.set $q2 (i32.add (local.get $q2) (i32.const 16)))
-                (local.set $q3 (i32.add (local.get $q3) (i32.const 16)))
-                (br_if $k (i32.lt_u (local.get $q0) (local.get $end))))))
-            ;; the k * dim % 4 leftover steps (odd dims), one at a time
-            (local.set $end (i32.add (local.get $q0) (i32.sub (local.get $kcBytes) (local.get $kc4Bytes))))
-            (block $tailDone (loop $tail
-              (br_if $tailDone (i32.ge_u (local.get $q0) (local.get $end)))
+            ;; the micro-kernel: per k-step, 2 weight loads + 4 broadcasts -> 8 MADDs (see the header)
+            (local.set $end (i32.add (local.get $q0) (local.get $len)))
+            (loop $k
               (local.set $b0 (v128.load (local.get $pb)))
               (local.set $b1 (v128.load offset=16 (local.get $pb)))
-              (local.set $va (v128.load32_splat (local.get $q0)))
-              MADD($c00, $va, $b0) MADD($c01, $va, $b1)
-              (local.set $va (v128.load32_splat (local.get $q1)))
-              MADD($c10, $va, $b0) MADD($c11, $va, $b1)
-              (local.set $va (v128.load32_splat (local.get $q2)))
-              MADD($c20, $va, $b0) MADD($c21, $va, $b1)
-              (local.set $va (v128.load32_splat (local.get $q3)))
-              MADD($c30, $va, $b0) MADD($c31, $va, $b1)
+              (local.set $a0 (v128.load32_splat (local.get $q0)))
+              (local.set $a1 (v128.load32_splat (local.get $q1)))
+              (local.set $a2 (v128.load32_splat (local.get $q2)))
+              (local.set $a3 (v128.load32_splat (local.get $q3)))
+              MADD($c00, $a0, $b0) MADD($c01, $a0, $b1)
+              MADD($c10, $a1, $b0) MADD($c11, $a1, $b1)
+              MADD($c20, $a2, $b0) MADD($c21, $a2, $b1)
+              MADD($c30, $a3, $b0) MADD($c31, $a3, $b1)
               (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
               (local.set $q0 (i32.add (local.get $q0) (i32.const 4)))
               (local.set $q1 (i32.add (local.get $q1) (i32.const 4)))
               (local.set $q2 (i32.add (local.get $q2) (i32.const 4)))
               (local.set $q3 (i32.add (local.get $q3) (i32.const 4)))
-              (br $tail)))
-            (local.set $q0 (i32.add (local.get $q0) (local.get $next)))
-            (local.set $q1 (i32.add (local.get $q1) (local.get $next)))
-            (local.set $q2 (i32.add (local.get $q2) (local.get $next)))
-            (local.set $q3 (i32.add (local.get $q3) (local.get $next)))
+              (br_if $k (i32.lt_u (local.get $q0) (local.get $end))))
+            ;; to the same rows of the next channel, and its weights for kernel row jLo
+            (local.set $q0 (i32.add (local.get $q0) (i32.sub (local.get $chanBytes) (local.get $len))))
+            (local.set $q1 (i32.add (local.get $q1) (i32.sub (local.get $chanBytes) (local.get $len))))
+            (local.set $q2 (i32.add (local.get $q2) (i32.sub (local.get $chanBytes) (local.get $len))))
+            (local.set $q3 (i32.add (local.get $q3) (i32.sub (local.get $chanBytes) (local.get $len))))
+            (local.set $pb (i32.add (local.get $pb) (i32.shl (i32.sub (local.get $kcBytes) (local.get $len)) (i32.const 3))))
             (br_if $channel (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
           ;; tile epilogue: fold the 4 rows into the running max of raw dot products
           (local.set $mx0 (f32x4.max (local.get $mx0) (f32x4.max
             (f32x4.max (local.get $c00) (local.get $c10)) (f32x4.max (local.get $c20) (local.get $c30)))))
           (local.set $mx1 (f32x4.max (local.get $mx1) (f32x4.max
             (f32x4.max (local.get $c01) (local.get $c11)) (f32x4.max (local.get $c21) (local.get $c31)))))
-          (local.set $r0 (i32.add (local.get $r0) (i32.shl (local.get $rowBytes) (i32.const 2))))
-          (br_if $tile (i32.le_u (local.get $r0) (local.get $last))))
+          (local.set $t (i32.add (local.get $t) (i32.const 4)))
+          (br_if $tile (i32.lt_s (local.get $t) (local.get $rows))))
         ;; sentence epilogue: bias, then the activation once per filter
         (local.set $v0 (f32x4.add (local.get $mx0) (v128.load (i32.add (local.get $bias) (i32.shl (local.get $p) (i32.const 5))))))
         (local.set $v1 (f32x4.add (local.get $mx1) (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $p) (i32.const 5))))))
@@ -179,9 +186,11 @@
   ;; nn.Linear with a fused activation over a batch of rows:
   ;;   out[b, o] = act(bias[o] + sum_i w[o, i] * x[b, i])
   ;; A GEMV per row (the heads are tiny: at most 204 x 200). Each panel of 8 outputs
-  ;; is swept by every row of the batch while it is in cache. Four k-steps per trip
-  ;; go to four separate accumulator pairs, so 8 multiply-add chains are in flight
-  ;; (one pair would wait on the madd latency every step); they are summed at the end.
+  ;; is swept by every row of the batch while it is in cache. Even and odd k-steps
+  ;; go to two accumulator pairs, so 4 multiply-add chains are in flight instead of
+  ;; 2 that would wait on the madd latency every step; the pairs are summed at the
+  ;; end. (Four pairs would mean 12 loads hoisted ahead of the madds by TurboFan:
+  ;; 20 live vectors, and spills — see the header.)
   (func $dense (export "dense")
     (param $w i32)        ;; packed weight (panels, inFeatures, 8)
     (param $bias i32)     ;; packed bias (panels * 8)
@@ -192,12 +201,10 @@
     (param $out i32)      ;; (batch, panels * 8) floats
     (param $act i32)      ;; 0 none, 1 relu, 2 tanh
     (local $p i32) (local $b i32) (local $wp i32) (local $pb i32) (local $px i32) (local $end i32)
-    (local $inBytes i32) (local $in4Bytes i32) (local $po i32)
-    (local $va v128) (local $b0 v128) (local $b1 v128)
+    (local $inBytes i32) (local $po i32)
+    (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
-    (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
     (local.set $inBytes (i32.shl (local.get $in) (i32.const 2)))
-    (local.set $in4Bytes (i32.and (local.get $inBytes) (i32.const -16)))
     (local.set $wp (local.get $w))
     (block $panelsDone (loop $panel
       (br_if $panelsDone (i32.ge_u (local.get $p) (local.get $panels)))
@@ -208,35 +215,29 @@
         (local.set $pb (local.get $wp))
         (local.set $s00 (v128.const i64x2 0 0)) (local.set $s01 (v128.const i64x2 0 0))
         (local.set $s10 (v128.const i64x2 0 0)) (local.set $s11 (v128.const i64x2 0 0))
-        (local.set $s20 (v128.const i64x2 0 0)) (local.set $s21 (v128.const i64x2 0 0))
-        (local.set $s30 (v128.const i64x2 0 0)) (local.set $s31 (v128.const i64x2 0 0))
-        (local.set $end (i32.add (local.get $px) (local.get $in4Bytes)))
-        (if (i32.lt_u (local.get $px) (local.get $end)) (then
-          (loop $k
-;;@repeat U 0 4
-            (local.set $va (v128.load32_splat offset=${4 * U} (local.get $px)))
-            (local.set $b0 (v128.load offset=${32 * U} (local.get $pb)))
-            (local.set $b1 (v128.load offset=${32 * U + 16} (local.get $pb)))
-            MADD($s${U}0, $va, $b0) MADD($s${U}1, $va, $b1)
-;;@end U
-            (local.set $pb (i32.add (local.get $pb) (i32.const 128)))
-            (local.set $px (i32.add (local.get $px) (i32.const 16)))
-            (br_if $k (i32.lt_u (local.get $px) (local.get $end))))))
-        (local.set $end (i32.add (local.get $px) (i32.sub (local.get $inBytes) (local.get $in4Bytes))))
-        (block $tailDone (loop $tail
-          (br_if $tailDone (i32.ge_u (local.get $px) (local.get $end)))
-          (local.set $va (v128.load32_splat (local.get $px)))
+        ;; pairs of k-steps, then the odd one out
+        (local.set $end (i32.add (local.get $px) (i32.and (local.get $inBytes) (i32.const -8))))
+        (block $pairsDone (loop $k
+          (br_if $pairsDone (i32.ge_u (local.get $px) (local.get $end)))
+          (local.set $a0 (v128.load32_splat (local.get $px)))
+          (local.set $a1 (v128.load32_splat offset=4 (local.get $px)))
           (local.set $b0 (v128.load (local.get $pb)))
           (local.set $b1 (v128.load offset=16 (local.get $pb)))
-          MADD($s00, $va, $b0) MADD($s01, $va, $b1)
-          (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
-          (local.set $px (i32.add (local.get $px) (i32.const 4)))
-          (br $tail)))
-        (local.set $s00 (f32x4.add (f32x4.add (local.get $s00) (local.get $s10)) (f32x4.add (local.get $s20) (local.get $s30))))
-        (local.set $s01 (f32x4.add (f32x4.add (local.get $s01) (local.get $s11)) (f32x4.add (local.get $s21) (local.get $s31))))
+          (local.set $b2 (v128.load offset=32 (local.get $pb)))
+          (local.set $b3 (v128.load offset=48 (local.get $pb)))
+          MADD($s00, $a0, $b0) MADD($s01, $a0, $b1)
+          MADD($s10, $a1, $b2) MADD($s11, $a1, $b3)
+          (local.set $pb (i32.add (local.get $pb) (i32.const 64)))
+          (local.set $px (i32.add (local.get $px) (i32.const 8)))
+          (br $k)))
+        (if (i32.and (local.get $in) (i32.const 1)) (then
+          (local.set $a0 (v128.load32_splat (local.get $px)))
+          (local.set $b0 (v128.load (local.get $pb)))
+          (local.set $b1 (v128.load offset=16 (local.get $pb)))
+          MADD($s00, $a0, $b0) MADD($s01, $a0, $b1)))
         (local.set $po (i32.shl (local.get $p) (i32.const 5)))
-        (local.set $s00 (f32x4.add (local.get $s00) (v128.load (i32.add (local.get $bias) (local.get $po)))))
-        (local.set $s01 (f32x4.add (local.get $s01) (v128.load offset=16 (i32.add (local.get $bias) (local.get $po)))))
+        (local.set $s00 (f32x4.add (f32x4.add (local.get $s00) (local.get $s10)) (v128.load (i32.add (local.get $bias) (local.get $po)))))
+        (local.set $s01 (f32x4.add (f32x4.add (local.get $s01) (local.get $s11)) (v128.load offset=16 (i32.add (local.get $bias) (local.get $po)))))
         (local.set $po (i32.add (local.get $out) (i32.add (local.get $po)
           (i32.mul (local.get $b) (i32.shl (local.get $panels) (i32.const 5))))))
         (v128.store (local.get $po) (call $activate (local.get $s00) (local.get $act)))

@@ -40,6 +40,8 @@ interface WasmDense extends PackedDense {
 }
 
 const ACT: Record<Activation, number> = { none: 0, relu: 1, tanh: 2 };
+/** Staged input per kernel call: a quarter of a 1 MB L2, leaving room for a weight panel (<= 96 KB for Kim). */
+export const CHUNK_BYTES = 256 * 1024;
 
 /** Instantiates the kernels and returns a Backend whose packed weights live in its own linear memory. */
 export function createWasmBackend(options: WasmBackendOptions = {}): Backend & { readonly flavour: WasmFlavour } {
@@ -160,14 +162,22 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend & {
         row += tokens + 2 * pad;
       }
 
-      let column = 0; // float column of this conv in the padded output
-      for (const conv of bank) {
-        const { k } = conv.shape;
-        run.conv_maxpool(
-          conv.w, conv.bias, conv.panels, channels, k * dim, dim * 4, chanBytes,
-          (pad - (k - 1)) * dim * 4, k - 1, desc, batch, out + column * 4, width * 4, ACT[act],
-        );
-        column += conv.panels * PANEL;
+      // Sentences in chunks of about CHUNK_BYTES of staged input: within a chunk every
+      // weight panel is swept by all its sentences while the panel is in L1/L2, and
+      // the chunk's input stays in L2 across the panels (a 32-sentence batch would not).
+      for (let s0 = 0, s1 = 0; s0 < batch; s0 = s1) {
+        let bytes = 0;
+        do bytes += channels * (sentences[s1++].tokens + 2 * pad) * dim * 4;
+        while (s1 < batch && bytes + channels * (sentences[s1].tokens + 2 * pad) * dim * 4 <= CHUNK_BYTES);
+        let column = 0; // float column of this conv in the padded output
+        for (const conv of bank) {
+          const { k } = conv.shape;
+          run.conv_maxpool(
+            conv.w, conv.bias, conv.panels, channels, k * dim, dim * 4, chanBytes, (pad - (k - 1)) * dim * 4, k - 1,
+            desc + 8 * s0, s1 - s0, out + (s0 * width + column) * 4, width * 4, ACT[act],
+          );
+          column += conv.panels * PANEL;
+        }
       }
 
       for (let s = 0; s < batch; s++) {
