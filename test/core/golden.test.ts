@@ -1,0 +1,65 @@
+// Golden tests: every fixture in test/golden/ (inputs as recipes, logits computed by PyTorch 1.13 by
+// converters/make_golden.py, regenerated in CI) must be reproduced on every backend this runtime has,
+// within 1e-4 * (1 + |ref|). The largest error seen is printed: it should be far below the bound.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBackend, type BackendChoice } from '../../src/backend/select.js';
+import { TOLERANCE } from '../../src/model/certificate.js';
+import { loadModel } from '../../src/model/model.js';
+import { inputFromRecipes, type ExtRecipe, type Recipe } from '../helpers/recipe.js';
+
+setFlagsFromString('--experimental-wasm-relaxed-simd'); // Node 20: let the relaxed flavour run too
+
+interface Fixture {
+  name: string;
+  model: string;
+  batch: boolean;
+  cases: Array<{ label: string; input: Record<string, Recipe | ExtRecipe>; input_sha256: Record<string, string>; logits: number[] }>;
+}
+
+const root = join(import.meta.dirname, '..', '..');
+const goldenDir = join(root, 'test', 'golden');
+const fixtures: Fixture[] = readdirSync(goldenDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(join(goldenDir, f), 'utf8')) as Fixture);
+
+const FLAVOURS: BackendChoice[] = ['js', 'wasm-simd', 'wasm-relaxed'];
+const worst: Record<string, number> = {};
+
+it('has fixtures to check', () => {
+  expect(fixtures.length).toBeGreaterThanOrEqual(4);
+});
+
+for (const flavour of FLAVOURS) {
+  describe(`golden fixtures on ${flavour}`, () => {
+    const backend = createBackend({ backend: flavour, log: () => {} });
+    it(`runs on ${flavour} itself, not a fallback`, () => {
+      expect(backend.flavour).toBe(flavour);
+    });
+    for (const fixture of fixtures) {
+      it(fixture.name, () => {
+        const model = loadModel(join(root, fixture.model), { backend }); // verify on: the certificate passes too
+        const built = fixture.cases.map((c) => inputFromRecipes(c.input));
+        fixture.cases.forEach((c, i) => expect(built[i].hashes, `${c.label}: rebuilt input`).toEqual(c.input_sha256));
+        const logits = fixture.batch ? model.logitsBatch(built.map((b) => b.input)) : built.map((b) => model.logits(b.input));
+        fixture.cases.forEach((c, i) => {
+          expect(logits[i]).toHaveLength(c.logits.length);
+          c.logits.forEach((ref, j) => {
+            const error = Math.abs(logits[i][j] - ref) / (1 + Math.abs(ref));
+            worst[flavour] = Math.max(worst[flavour] ?? 0, error);
+            expect(error, `${c.label}, logit ${j}: ours ${logits[i][j]} vs PyTorch ${ref}`).toBeLessThanOrEqual(TOLERANCE);
+          });
+        });
+      });
+    }
+  });
+}
+
+afterAll(() => {
+  for (const [flavour, error] of Object.entries(worst)) {
+    console.log(`golden: largest |ours - PyTorch| / (1 + |PyTorch|) on ${flavour}: ${error.toExponential(2)} (bound ${TOLERANCE})`);
+  }
+});
