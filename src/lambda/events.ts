@@ -1,0 +1,128 @@
+/**
+ * Lambda events -> one plain request shape. Accepted:
+ *   'rest-v1'       API Gateway REST API (and HTTP API payload 1.0): httpMethod, path, body, isBase64Encoded
+ *   'http-v2'       API Gateway HTTP API payload 2.0: version "2.0", rawPath, requestContext.http.method
+ *   'function-url'  Lambda Function URL: payload 2.0 on a *.lambda-url.* domain
+ *   'direct'        `aws lambda invoke` / console tests: the event is the request body itself,
+ *                   or {"body": "<json string>"} as castorini's handlers were tested
+ * Bodies may be base64-encoded (isBase64Encoded); the size limit applies to the decoded bytes
+ * and is checked before anything large is allocated.
+ */
+import { HttpError } from './http.js';
+
+export type EventKind = 'rest-v1' | 'http-v2' | 'function-url' | 'direct';
+
+export interface HttpRequest {
+  readonly kind: EventKind;
+  /** Upper-case HTTP method ('POST' for direct invocations). */
+  readonly method: string;
+  /** Path without the stage prefix and without a trailing slash; '/' at the root. */
+  readonly path: string;
+  /** Header names lower-cased. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body as text ('' when there is none). */
+  readonly body: string;
+  /** API Gateway's request id, when the event has one. */
+  readonly requestId: string | undefined;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Normalizes one event.
+ * @param event        whatever Lambda passed to the handler
+ * @param maxBodyBytes bodies larger than this (decoded) -> HttpError 413 BODY_TOO_LARGE
+ */
+export function parseEvent(event: unknown, maxBodyBytes: number): HttpRequest {
+  const e = isRecord(event) ? event : undefined;
+  const context = e !== undefined && isRecord(e.requestContext) ? e.requestContext : {};
+  if (e !== undefined && e.version === '2.0' && isRecord(context.http)) {
+    const stage = typeof context.stage === 'string' ? context.stage : '$default';
+    const domain = typeof context.domainName === 'string' ? context.domainName : '';
+    return {
+      kind: domain.includes('.lambda-url.') ? 'function-url' : 'http-v2',
+      method: String(context.http.method ?? 'GET').toUpperCase(),
+      path: normalizePath(typeof e.rawPath === 'string' ? e.rawPath : '/', stage),
+      headers: lowerCase(e.headers),
+      body: decodeBody(e.body, e.isBase64Encoded === true, maxBodyBytes),
+      requestId: typeof context.requestId === 'string' ? context.requestId : undefined,
+    };
+  }
+  if (e !== undefined && typeof e.httpMethod === 'string') {
+    return {
+      kind: 'rest-v1',
+      method: e.httpMethod.toUpperCase(),
+      path: normalizePath(typeof e.path === 'string' ? e.path : '/', undefined),
+      headers: { ...lowerCase(e.multiValueHeaders), ...lowerCase(e.headers) },
+      body: decodeBody(e.body, e.isBase64Encoded === true, maxBodyBytes),
+      requestId: typeof context.requestId === 'string' ? context.requestId : undefined,
+    };
+  }
+  // Direct invocation: {"body": "..."} (castorini's test event) or the request object itself.
+  const hasBody = e !== undefined && typeof e.body === 'string' && Object.keys(e).every((k) => k === 'body' || k === 'isBase64Encoded');
+  const body = hasBody ? decodeBody(e.body, e.isBase64Encoded === true, maxBodyBytes) : stringify(event, maxBodyBytes);
+  return { kind: 'direct', method: 'POST', path: '/', headers: {}, body, requestId: undefined };
+}
+
+/** Strips a named stage ('/prod/kim' -> '/kim' for stage 'prod') and trailing slashes. */
+function normalizePath(raw: string, stage: string | undefined): string {
+  let path = raw.startsWith('/') ? raw : `/${raw}`;
+  if (stage !== undefined && stage !== '$default' && stage !== '') {
+    const prefix = `/${stage}`;
+    if (path === prefix || path.startsWith(`${prefix}/`)) path = path.slice(prefix.length) || '/';
+  }
+  path = path.replace(/\/+$/, '');
+  return path === '' ? '/' : path;
+}
+
+function decodeBody(body: unknown, base64: boolean, maxBodyBytes: number): string {
+  if (body === undefined || body === null) return '';
+  if (typeof body !== 'string') throw new HttpError(400, 'INVALID_BODY', 'the request body must be text (JSON)');
+  if (!base64) {
+    // A UTF-16 string has at most 3 UTF-8 bytes per code unit: skip the exact count when clearly small.
+    if (body.length * 3 > maxBodyBytes && Buffer.byteLength(body, 'utf8') > maxBodyBytes) throw tooLarge(maxBodyBytes);
+    return body;
+  }
+  const compact = body.replace(/\s+/g, '');
+  if (Math.floor((compact.length * 3) / 4) - 2 > maxBodyBytes) throw tooLarge(maxBodyBytes);
+  if (compact.length % 4 === 1 || !BASE64.test(compact)) throw new HttpError(400, 'INVALID_BODY', 'the body is marked base64 but is not valid base64');
+  const bytes = Buffer.from(compact, 'base64');
+  if (bytes.length > maxBodyBytes) throw tooLarge(maxBodyBytes);
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new HttpError(400, 'INVALID_BODY', 'the request body is not UTF-8 text');
+  }
+}
+
+function stringify(event: unknown, maxBodyBytes: number): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(event);
+  } catch {
+    throw new HttpError(400, 'INVALID_BODY', 'the event cannot be read as JSON');
+  }
+  if (text === undefined) return '';
+  if (Buffer.byteLength(text, 'utf8') > maxBodyBytes) throw tooLarge(maxBodyBytes);
+  return text;
+}
+
+function tooLarge(maxBodyBytes: number): HttpError {
+  return new HttpError(413, 'BODY_TOO_LARGE', `the request body is larger than ${maxBodyBytes} bytes`);
+}
+
+/** Header map with lower-case names; multi-value lists joined with ', '. */
+function lowerCase(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isRecord(headers)) return out;
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string') out[name.toLowerCase()] = value;
+    else if (Array.isArray(value)) out[name.toLowerCase()] = value.filter((v) => typeof v === 'string').join(', ');
+  }
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,133 @@
+/**
+ * The Lambda handler: routing, the request's work, and the promise that bad
+ * input never hurts the function. Every failure becomes a JSON error with the
+ * right status; 5xx answers say only "internal error" and the request id (the
+ * details go to the log); nothing a request does changes what the next one gets.
+ *
+ * Routes (any stage prefix stripped):
+ *   POST /kim     Kim CNN: {"input": "..."} or {"inputs": [...]}
+ *   POST /sm      SM CNN:  {"sent1": "...", "sent2": "..."} or {"pairs": [...]}
+ *   POST /        the configured model (TINYCNN_MODEL); with both, the body's fields decide
+ *   GET  /health  backend flavour, models, limits
+ *   OPTIONS       CORS preflight on any of the above
+ */
+import { InputError } from '../errors.js';
+import { TokenizeError } from '../text/errors.js';
+import type { LambdaConfig, ModelKind } from './config.js';
+import { parseEvent, type HttpRequest } from './events.js';
+import { errorResponse, HttpError, jsonResponse, preflightResponse, type LambdaResponse } from './http.js';
+import { answerKim, answerSm, type Answer } from './predict.js';
+import { modelOfBody, parseJsonObject, readKimRequest, readSmRequest } from './requests.js';
+import { initRuntime, type InitOptions, type Runtime } from './runtime.js';
+
+/** The parts of the Lambda context object the handler reads. */
+export interface LambdaContext {
+  readonly awsRequestId?: string;
+}
+
+/** A handler for API Gateway v1/v2, Function URL and direct events; `runtime` is its INIT state. */
+export interface Handler {
+  (event: unknown, context?: LambdaContext): Promise<LambdaResponse>;
+  readonly runtime: Runtime;
+}
+
+const ROUTES: Record<string, readonly string[]> = {
+  '/kim': ['POST', 'OPTIONS'],
+  '/sm': ['POST', 'OPTIONS'],
+  '/': ['POST', 'OPTIONS'],
+  '/health': ['GET', 'HEAD', 'OPTIONS'],
+};
+
+/**
+ * Runs INIT and returns the handler.
+ * @param config  the configuration, usually readConfig(process.env)
+ * @param options a precompiled wasm module, custom stores, a logger (see InitOptions)
+ */
+export async function createHandler(config: LambdaConfig, options: InitOptions = {}): Promise<Handler> {
+  const runtime = await initRuntime(config, options);
+  let cold = true;
+  const handler = async (event: unknown, context?: LambdaContext): Promise<LambdaResponse> => {
+    const start = performance.now();
+    const coldStart = cold;
+    cold = false;
+    let request: HttpRequest | undefined;
+    try {
+      request = parseEvent(event, config.maxBodyBytes);
+      return await route(runtime, request, start, coldStart);
+    } catch (error) {
+      return errorResponse(toHttpError(error, request?.requestId ?? context?.awsRequestId));
+    }
+  };
+  return Object.assign(handler, { runtime });
+}
+
+async function route(runtime: Runtime, request: HttpRequest, start: number, coldStart: boolean): Promise<LambdaResponse> {
+  const methods = ROUTES[request.path];
+  if (methods === undefined) throw new HttpError(404, 'NOT_FOUND', `no route ${request.path}; POST /kim, POST /sm, POST / or GET /health`);
+  if (!methods.includes(request.method)) {
+    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${request.path}; use ${methods.join(', ')}`, { Allow: methods.join(', ') });
+  }
+  if (request.method === 'OPTIONS') return preflightResponse();
+  if (request.path === '/health') return jsonResponse(200, health(runtime));
+
+  const body = parseJsonObject(request.body);
+  const kind = modelFor(runtime, request.path, body);
+  const served = runtime.models.get(kind)!;
+  const answer: Answer =
+    kind === 'kim'
+      ? await answerKim(served, readKimRequest(body, runtime.config.maxBatch))
+      : await answerSm(served, readSmRequest(body, runtime.config.maxBatch, served.model.spec.kind === 'sm' ? served.model.spec.extFeatures : 0));
+  const timings = {
+    t_overall: (performance.now() - start) / 1000,
+    t_sent_embedding: answer.embedMs / 1000,
+    t_load_model: 0, // loaded once at INIT; see cold_start and the REPORT line's Init Duration
+    t_inference: answer.inferenceMs / 1000,
+    backend: runtime.flavour,
+    model: served.name,
+    cold_start: coldStart,
+  };
+  return jsonResponse(200, answer.batch ? { results: answer.items, ...timings } : { ...answer.items[0], ...timings });
+}
+
+/** The model a POST is for: the route's, or on '/' the only one served, or the one the body's fields name. */
+function modelFor(runtime: Runtime, path: string, body: Record<string, unknown>): ModelKind {
+  const served = [...runtime.models.keys()];
+  if (path === '/kim' || path === '/sm') {
+    const kind = path.slice(1) as ModelKind;
+    if (!runtime.models.has(kind)) throw new HttpError(404, 'NOT_FOUND', `this function serves ${served.join(' and ')}, not ${kind} (TINYCNN_MODEL)`);
+    return kind;
+  }
+  if (served.length === 1) return served[0];
+  const kind = modelOfBody(body);
+  if (kind === undefined) {
+    throw new HttpError(400, 'MISSING_FIELD', 'send {"input": "..."} for Kim CNN or {"sent1": "...", "sent2": "..."} for SM CNN (or POST /kim, /sm)');
+  }
+  return kind;
+}
+
+function health(runtime: Runtime): Record<string, unknown> {
+  const models: Record<string, unknown> = {};
+  for (const [kind, served] of runtime.models) {
+    const spec = served.model.spec;
+    models[kind] = { file: served.name, labels: spec.labels, dim: spec.dim, vectors: served.vectors.name, tokenizer: served.model.metadata['tinycnn.tokenizer'] ?? 'clean_str_sst' };
+  }
+  const { maxBatch, maxTokens, maxBodyBytes } = runtime.config;
+  return { status: 'ok', backend: runtime.flavour, models, limits: { max_batch: maxBatch, max_tokens: maxTokens, max_body_bytes: maxBodyBytes } };
+}
+
+/** Any failure -> the HttpError to answer with; unexpected ones are logged here and answered 500. */
+function toHttpError(error: unknown, requestId: string | undefined): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof TokenizeError) return new HttpError(400, error.code, error.message);
+  if (error instanceof InputError) return new HttpError(400, error.code, error.message);
+  const id = requestId === undefined ? '' : ` (request ${requestId})`;
+  // By code, not class: the DynamoDB store is bundled apart (dynamodb.cjs) with its own copy of the class.
+  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';
+  if (code === 'VECTORS_TIMEOUT' || code === 'VECTORS_UNAVAILABLE') {
+    console.error(`tinycnn vectors${id}: ${(error as Error).message}`);
+    const timeout = code === 'VECTORS_TIMEOUT';
+    return new HttpError(timeout ? 504 : 503, code, `word vectors are ${timeout ? 'taking too long' : 'unavailable'}; try again${id}`);
+  }
+  console.error(`tinycnn internal error${id}:`, error);
+  return new HttpError(500, 'INTERNAL', `internal error${id}`);
+}

@@ -1,0 +1,73 @@
+/**
+ * HTTP responses in the shape API Gateway (REST v1 and HTTP API v2) and
+ * Function URLs accept from a Lambda proxy integration, with castorini's
+ * headers (JSON + CORS) on every answer, errors included, so a browser page
+ * can read an error's message.
+ *
+ * Errors have one body shape: {"error": {"code": "INVALID_JSON", "message": "..."}}.
+ */
+import { TinyCnnError } from '../errors.js';
+
+/** What the handler returns: a proxy-integration response. */
+export interface LambdaResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+/** castorini's response headers (their handlers sent exactly these CORS headers). */
+export const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Credentials': 'true',
+};
+
+/** Extra headers of a CORS preflight (OPTIONS) answer. */
+const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
+  'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+  'Access-Control-Allow-Headers': 'Content-Type, Authorization, X-Requested-With',
+  'Access-Control-Max-Age': '86400',
+};
+
+/**
+ * A request the handler refuses, with the status and the stable code a client branches on.
+ * Codes: INVALID_JSON, INVALID_BODY, MISSING_FIELD, INVALID_FIELD, EMPTY_TEXT, NO_TOKENS,
+ * TOO_MANY_TOKENS, BATCH_TOO_LARGE, BODY_TOO_LARGE (413), NOT_FOUND (404),
+ * METHOD_NOT_ALLOWED (405), VECTORS_UNAVAILABLE (503), VECTORS_TIMEOUT (504), INTERNAL (500).
+ */
+export class HttpError extends TinyCnnError {
+  /** HTTP status, 4xx or 5xx. */
+  readonly status: number;
+  /** Extra response headers (e.g. Allow on a 405). */
+  readonly headers: Readonly<Record<string, string>>;
+  constructor(status: number, code: string, message: string, headers: Readonly<Record<string, string>> = {}) {
+    super(code, message);
+    this.status = status;
+    this.headers = headers;
+  }
+}
+
+/**
+ * A JSON response with castorini's headers.
+ * @param status  HTTP status code
+ * @param body    anything JSON.stringify accepts
+ * @param headers extra headers
+ */
+export function jsonResponse(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): LambdaResponse {
+  return {
+    statusCode: status,
+    headers: { 'Content-Type': 'application/json', ...CORS_HEADERS, ...headers },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+  };
+}
+
+/** {"error": {"code", "message"}} with the error's status; only HttpError texts reach the client. */
+export function errorResponse(error: HttpError): LambdaResponse {
+  return jsonResponse(error.status, { error: { code: error.code, message: error.message } }, error.headers);
+}
+
+/** 204 answer to a CORS preflight. */
+export function preflightResponse(): LambdaResponse {
+  return { statusCode: 204, headers: { ...CORS_HEADERS, ...PREFLIGHT_HEADERS }, body: '', isBase64Encoded: false };
+}
