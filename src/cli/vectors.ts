@@ -44,7 +44,7 @@ export async function runVectors(argv: string[]): Promise<number> {
       case 'upload': return await upload(rest);
       case 'info': return await info(rest);
       case undefined: case 'help': case '--help': case '-h':
-        console.log(USAGE);
+        process.stdout.write(USAGE + '\n');
         return cmd === undefined ? 2 : 0;
       default: throw new Usage(`unknown command "${cmd}"\n${USAGE}`);
     }
@@ -147,11 +147,11 @@ async function info(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new Usage('info needs one FILE');
   const store = openEmbeddedStore(positionals[0], { vectors: 'lazy', verify: values.verify ?? false });
   const h = store.header;
-  console.log(JSON.stringify({
+  process.stdout.write(JSON.stringify({
     file: positionals[0], words: store.size, dim: store.dim, dtype: store.dtype,
     unk: store.unkRow >= 0 ? store.wordAt(store.unkRow) : null, bytes: h.fileBytes, tableSlots: h.tableSlots,
     verified: values.verify ?? false, metadata: store.metadata(),
-  }, null, 2));
+  }, null, 2) + '\n');
   store.close();
   return 0;
 }

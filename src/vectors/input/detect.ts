@@ -4,7 +4,7 @@
  *   'word2vec-bin'   "COUNT DIM\n" then per word: WORD ' ' DIM x f32 little-endian ['\n']
  *                    (Mikolov's word2vec / GoogleNews-vectors-negative300.bin)
  *   'word2vec-text'  "COUNT DIM\n" then lines "WORD v1 ... vDIM"
- *   'glove'          no header; lines "WORD v1 ... vDIM" (DIM from the first line)
+ *   'glove'          no header; lines "WORD v1 ... vDIM" (DIM from the first lines; words may hold spaces)
  */
 import { open } from 'node:fs/promises';
 import { VectorStoreError } from '../errors.js';
@@ -64,12 +64,23 @@ export async function sniffFormat(path: string, format: InputFormat | 'auto' = '
     return { format: looksLikeTextRecord(head.subarray(nl + 1), dim) ? 'word2vec-text' : 'word2vec-bin', dim, count };
   }
   if (format === 'word2vec-bin' || format === 'word2vec-text') throw bad(`no "COUNT DIM" header line; not ${format}`);
-  const fields = first.replace(/\r$/, '').trimEnd().split(' ');
-  const dim = fields.length - 1;
-  if (dim < 1 || !fields.slice(1).every(isNumberField)) {
+  // GloVe: DIM = the most common number of fields after the word among the first lines
+  // (glove.840B has words with spaces, such as ". . .", whose lines have more fields)
+  const lines = new TextDecoder().decode(head).split('\n').slice(0, 16).map((l) => l.replace(/\r$/, '').trimEnd());
+  if (lines.length > 1 && head.length === SNIFF_BYTES) lines.pop(); // maybe cut off
+  const votes = new Map<number, number>();
+  for (const l of lines) if (l !== '') votes.set(l.split(' ').length - 1, (votes.get(l.split(' ').length - 1) ?? 0) + 1);
+  let dim = 0;
+  for (const [d, n] of votes) if (n > (votes.get(dim) ?? 0) || (n === votes.get(dim) && d < dim)) dim = d;
+  const f = fields(lines[0] ?? '');
+  if (dim < 1 || f.length < dim + 1 || !f.slice(f.length - dim).every(isNumberField)) {
     throw bad('unrecognized format: not a tinycnn store, word2vec (binary or text) or GloVe text file');
   }
   return { format: 'glove', dim, count: undefined };
+}
+
+function fields(line: string): string[] {
+  return line.split(' ');
 }
 
 /** True when the first record after the header is a text line "WORD v1 ... vDIM". */
