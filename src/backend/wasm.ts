@@ -43,8 +43,11 @@ const ACT: Record<Activation, number> = { none: 0, relu: 1, tanh: 2 };
 /** Staged input per kernel call: a quarter of a 1 MB L2, leaving room for a weight panel (<= 96 KB for Kim). */
 export const CHUNK_BYTES = 256 * 1024;
 
+/** The wasm backend: a Backend, plus the size of its linear memory (for tests and diagnostics). */
+export type WasmBackend = Backend & { readonly flavour: WasmFlavour; readonly memoryBytes: number };
+
 /** Instantiates the kernels and returns a Backend whose packed weights live in its own linear memory. */
-export function createWasmBackend(options: WasmBackendOptions = {}): Backend & { readonly flavour: WasmFlavour } {
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const requested = options.flavour ?? 'wasm-simd';
   const instance = new WebAssembly.Instance(options.module ?? kernelModule(requested), {});
   let kernels: KernelExports | undefined = instance.exports as unknown as KernelExports;
@@ -70,6 +73,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend & {
 
   return {
     flavour,
+
+    get memoryBytes() {
+      return heap.bytes;
+    },
 
     packConv(weight: Float32Array, bias: Float32Array, shape: ConvShape): PackedConv {
       live();
