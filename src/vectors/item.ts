@@ -71,8 +71,8 @@ export function decodeItem(item: Item, dim: number, out: Float32Array, offset: n
     if (L.length !== dim) throw bad(`vector list has ${L.length} numbers, expected ${dim}`);
     for (let j = 0; j < dim; j++) {
       const n = L[j]?.N;
-      const x = n === undefined ? NaN : Number(n);
-      if (n === undefined || n === '' || !Number.isFinite(x)) throw bad(`vector element ${j} is not a finite number`);
+      const x = n === undefined || n === '' ? NaN : Math.fround(Number(n));
+      if (!Number.isFinite(x)) throw bad(`vector element ${j} is not a finite float32 (${JSON.stringify(n?.slice(0, 24))})`);
       out[offset + j] = x;
     }
     return;
@@ -110,10 +110,30 @@ export function decodeItem(item: Item, dim: number, out: Float32Array, offset: n
   throw bad(`"${VECTOR_ATTR}" is neither a List (castorini layout) nor Binary (compact layout)`);
 }
 
-/** Bytes of a number by DynamoDB's sizing rule: 1 byte per 2 significant digits, + 1. */
+/**
+ * Bytes of a number as DynamoDB stores it: base-100 digits, so about 1 byte per 2
+ * significant digits, plus 1, plus 1 when the digits do not pair up with the decimal
+ * exponent, plus 1 for negatives (the rule dynalite reproduces; test/vectors checks ours
+ * against it).
+ */
 function numberBytes(n: string): number {
-  const digits = n.replace(/^[-+]/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
-  return Math.ceil(Math.max(1, digits.length) / 2) + 1;
+  let s = n.trim();
+  const neg = s.startsWith('-');
+  s = s.replace(/^[-+]/, '');
+  let exp = 0;
+  const m = /[eE]([-+]?\d+)$/.exec(s);
+  if (m) {
+    exp = Number(m[1]);
+    s = s.slice(0, m.index);
+  }
+  const dot = s.indexOf('.');
+  const intPart = dot < 0 ? s : s.slice(0, dot);
+  const all = intPart + (dot < 0 ? '' : s.slice(dot + 1));
+  const lead = all.search(/[1-9]/);
+  if (lead < 0) return 1; // zero
+  const e = intPart.length - 1 - lead + exp; // decimal exponent of the first significant digit
+  const k = all.slice(lead).replace(/0+$/, '').length;
+  return 1 + Math.ceil(k / 2) + (k % 2 || e % 2 ? 0 : 1) + (neg ? 1 : 0);
 }
 
 /** Stored size of an attribute value by DynamoDB's documented rules. */
