@@ -97,7 +97,7 @@ export async function runPlan(
 }
 
 /** `--charts` with no directory after it (end, another flag, or an input file) means the default directory. */
-function withChartDefault(argv: string[]): string[] {
+export function withChartDefault(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     out.push(argv[i]);
