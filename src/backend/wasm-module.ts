@@ -15,7 +15,7 @@ import {
 export type WasmFlavour = 'wasm-simd' | 'wasm-relaxed';
 
 /** Must equal the `abi` global exported by kernels/wasm/tinycnn.wat (signatures and packed layouts). */
-export const KERNELS_ABI = 1;
+export const KERNELS_ABI = 2;
 
 /** The exports of kernels/wasm/tinycnn.wat. Pointers are byte offsets into `memory`. */
 export interface KernelExports {
