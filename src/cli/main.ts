@@ -9,6 +9,7 @@ import { runConvert } from './convert.js';
 import { runLogits } from './logits.js';
 import { runCost } from './cost.js';
 import { runPlan } from './plan.js';
+import { runLoadtest } from './loadtest.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   convert: { run: runConvert, help: 'convert IN OUT.safetensors         .pt/.pth (castorini pickles, state_dicts), .safetensors, .onnx' },
   cost: { run: runCost, help: 'cost [FILE...|-] [--arch A] [--json]    latency percentiles, cold starts and cost per 1M requests from Lambda REPORT lines' },
   plan: { run: runPlan, help: 'plan FILE... [--slo-ms MS] [--charts [DIR]]  cheapest memory x arch x batch meeting a p99 objective' },
+  loadtest: { run: runLoadtest, help: 'loadtest [URL] [--local] [--concurrency 5,10,20,30]  load test: throughput, latency, cost per 1M' },
 };
 
 export async function main(argv: string[]): Promise<number> {
