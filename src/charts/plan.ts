@@ -76,10 +76,21 @@ function memoryChart(plan: Plan, y: { field: string; title: string; format?: str
   } as TopLevelSpec;
 }
 
-/** Chart specs by file name. */
-export function planChartSpecs(plan: Plan): Record<string, TopLevelSpec> {
+/** Chart specs by file name; `label`, when given, is the first subtitle line of every chart (e.g. where the data came from). */
+export function planChartSpecs(plan: Plan, label?: string): Record<string, TopLevelSpec> {
   const rec = plan.recommended;
   const recNote = rec === null ? 'no configuration meets the objective' : `circled: recommended ${rec.arch}, ${rec.memoryMb} MB, batch ${rec.batch}`;
+  const specs = buildSpecs(plan, recNote);
+  if (label !== undefined && label !== '') {
+    for (const spec of Object.values(specs)) {
+      const title = spec.title as { text: string; subtitle: string[] };
+      title.subtitle = [label, ...title.subtitle];
+    }
+  }
+  return specs;
+}
+
+function buildSpecs(plan: Plan, recNote: string): Record<string, TopLevelSpec> {
   const specs: Record<string, TopLevelSpec> = {
     'plan-cost-vs-memory': memoryChart(plan, { field: 'cost', title: 'Cost per 1M inferences (USD)', format: '$.3' }, 'Cost per million inferences vs memory', [
       'AWS Lambda on-demand prices, requests included; one inference = one sentence',
@@ -133,8 +144,10 @@ export async function writePlanCharts(
   plan: Plan,
   /** Output directory. */
   dir: string,
+  /** Optional first subtitle line (where the data came from). */
+  label?: string,
 ): Promise<ChartFiles[]> {
   const out: ChartFiles[] = [];
-  for (const [name, spec] of Object.entries(planChartSpecs(plan))) out.push(await writeChart(spec, dir, name));
+  for (const [name, spec] of Object.entries(planChartSpecs(plan, label))) out.push(await writeChart(spec, dir, name));
   return out;
 }

@@ -4,6 +4,7 @@
  * server-side split and the cost of 1M requests; plus the warm and cold
  * protocols. Markdown table (or --json), and charts with --charts.
  */
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { archFlag, intListFlag, numberFlag, withUsage } from '../cost/args.js';
 import { CliUsageError } from '../cost/errors.js';
@@ -14,6 +15,7 @@ import { defaultDataFile } from '../loadtest/paths.js';
 import { runColdLocal, runColdRemote, runWarm, type SequentialResult } from '../loadtest/protocols.js';
 import { type LevelResult, runSweep } from '../loadtest/sweep.js';
 import { agentFor, send, type Target } from '../loadtest/client.js';
+import { machineInfo, machineLine } from '../loadtest/machine.js';
 import { DEFAULT_CHART_DIR, withChartDefault } from './plan.js';
 
 const USAGE = `usage: tinycnn loadtest [URL] [--local] [--model kim|sm] [--concurrency 5,10,20,30]
@@ -142,8 +144,10 @@ export async function runLoadtest(
       await local?.stop();
     }
 
-    const where = `${url.href}${values.local ? ' (local server)' : ''}`;
-    const workload = `${durationS === undefined ? `${requests ?? 200} requests` : `${durationS} s`} per level, batch ${batch}, ${payloads.length} distinct bodies from ${dataFile}`;
+    const machine = machineInfo();
+    const where = values.local ? `${url.href} (local server and client on ${machineLine(machine)})` : `${url.href} (client on ${machineLine(machine)})`;
+    const shownData = relative(process.cwd(), dataFile).startsWith('..') ? dataFile : relative(process.cwd(), dataFile);
+    const workload = `${durationS === undefined ? `${requests ?? 200} requests` : `${durationS} s`} per level, batch ${batch}, ${payloads.length} distinct bodies from ${shownData}`;
     let charts: { svg: string; png: string }[] = [];
     if (values.charts !== undefined && results.levels.length > 0) {
       const { writeLoadtestCharts } = await import('../charts/loadtest.js');
@@ -154,7 +158,7 @@ export async function runLoadtest(
       ...(values.local ? ['the local server is one execution environment: requests queue, so latency grows with C; on Lambda each request in flight gets its own instance'] : []),
     ];
     if (values.json) {
-      console.log(JSON.stringify({ target: url.href, local: values.local, model, batch, data: dataFile, requests_per_level: durationS === undefined ? (requests ?? 200) : null, duration_s: durationS ?? null, timeout_ms: timeoutMs, memory_mb: memoryMb, arch, ...results, charts, notes }, null, 2));
+      console.log(JSON.stringify({ target: url.href, local: values.local, model, batch, data: dataFile, requests_per_level: durationS === undefined ? (requests ?? 200) : null, duration_s: durationS ?? null, timeout_ms: timeoutMs, memory_mb: memoryMb, arch, machine, ...results, charts, notes }, null, 2));
     } else {
       const out = [`Load test of ${where}: ${model}, ${workload}`];
       if (results.levels.length > 0) out.push('', sweepTable(results.levels, batch));

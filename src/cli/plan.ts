@@ -17,7 +17,7 @@ import { type Measurement, readRuns } from '../cost/runs.js';
 export const DEFAULT_CHART_DIR = 'bench/results/charts';
 
 const USAGE = `usage: tinycnn plan [FILE...] [--input FILE]... [--slo-ms MS] [--arch A] [--batch N]
-                   [--json] [--charts [DIR]] [--no-init-billing]
+                   [--json] [--charts [DIR]] [--label TEXT] [--no-init-billing]
 
 Inputs (each FILE is sniffed):
   REPORT logs   CloudWatch REPORT lines of one function, grouped by Memory Size. Architecture
@@ -34,6 +34,7 @@ Inputs (each FILE is sniffed):
   --batch N         sentences per request for every input
   --json            one JSON document (recommendation, explanation, memory_pays_off, rows, ...)
   --charts [DIR]    write SVG + PNG charts (default ${DEFAULT_CHART_DIR})
+  --label TEXT      a first subtitle line on every chart (where the numbers came from)
   --no-init-billing price INIT the pre-August-2025 way (REPORT logs only)`;
 
 /** Runs `tinycnn plan`; returns the exit code. */
@@ -52,6 +53,7 @@ export async function runPlan(
         batch: { type: 'string' },
         json: { type: 'boolean', default: false },
         charts: { type: 'string' },
+        label: { type: 'string' },
         'no-init-billing': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -72,7 +74,7 @@ export async function runPlan(
     let charts: { svg: string; png: string }[] = [];
     if (values.charts !== undefined) {
       const { writePlanCharts } = await import('../charts/plan.js');
-      charts = await writePlanCharts(result, values.charts);
+      charts = await writePlanCharts(result, values.charts, values.label);
     }
     if (values.json) {
       console.log(JSON.stringify({ ...planJson(result), charts }, null, 2));
