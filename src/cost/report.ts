@@ -12,8 +12,10 @@
  *          "maxMemoryUsedMB":70,"initDurationMs":150.12},"status":"success"}}
  *
  * Anything may stand before the REPORT (a timestamp and log stream, as `aws logs
- * tail` prints, or a CSV column). Other Lambda lines (START, END, INIT_START,
- * XRAY, application logs) are counted as `other`; everything else is
+ * tail` prints, a CSV column, `--output text` columns). The JSON output of `aws
+ * logs filter-log-events` / `get-log-events` works too: each `"message": "..."`
+ * line is decoded, the JSON around it skipped. Other Lambda lines (START, END,
+ * INIT_START, XRAY, application logs) are counted as `other`; everything else is
  * `malformed`. The parser never throws.
  */
 
@@ -68,6 +70,10 @@ const REPORT_RE = /(?:^|[\s"',])REPORT\s+RequestId:/;
 const NUMBER_RE = /^\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*([A-Za-z]*)/;
 const OTHER_RE =
   /(?:^|[\s"',])(?:START RequestId:|END RequestId:|INIT_START\b|INIT_REPORT\b|RESTORE_START\b|RESTORE_REPORT\b|EXTENSION\b|TELEMETRY\b|LOGS\b|XRAY TraceId:)/;
+// `aws logs filter-log-events` / `get-log-events` JSON output: "message": "REPORT RequestId: ...\t..." (escaped).
+const MESSAGE_RE = /"message"\s*:\s*("(?:[^"\\]|\\.)*")/;
+// The rest of such a JSON document: brackets, braces and "key": value lines.
+const JSON_FRAGMENT_RE = /^\s*(?:[[\]{}],?|"[^"]*"\s*:\s*(?:\[\]|\{\}|[[{]|"(?:[^"\\]|\\.)*"|-?[\d.eE+-]+|true|false|null)?,?)\s*$/;
 // Node/Python runtime application lines: "2024-05-01T12:00:00.123Z\t<request id>\tINFO\t..."
 const APP_LOG_RE = /^\s*\d{4}-\d\d-\d\dT[\d:.]+Z?\s+\S+\s+(?:INFO|WARN|ERROR|DEBUG|TRACE|FATAL)\b/;
 
@@ -79,10 +85,29 @@ export function parseReportLine(
   lineNo: number,
 ): LineResult {
   if (text.trim() === '') return { kind: 'blank' };
+  const wrapped = MESSAGE_RE.exec(text);
+  if (wrapped !== null) return parseMessage(wrapped[1], lineNo);
   if (REPORT_RE.test(text)) return parseTextReport(text, lineNo);
   if (text.includes('platform.report')) return parseJsonReport(text, lineNo);
-  if (OTHER_RE.test(text) || APP_LOG_RE.test(text) || isJsonObject(text)) return { kind: 'other' };
+  if (OTHER_RE.test(text) || APP_LOG_RE.test(text) || isJsonObject(text) || JSON_FRAGMENT_RE.test(text)) return { kind: 'other' };
   return { kind: 'malformed', reason: 'not a REPORT line' };
+}
+
+/** A log event's message, as a JSON string literal: decoded, then its REPORT line (or first line) parsed. */
+function parseMessage(literal: string, lineNo: number): LineResult {
+  let message: unknown;
+  try {
+    message = JSON.parse(literal);
+  } catch {
+    return { kind: 'malformed', reason: 'a "message" field that is not a valid JSON string' };
+  }
+  if (typeof message !== 'string') return { kind: 'malformed', reason: 'a "message" field that is not a string' };
+  const lines = message.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const line = lines.find((l) => REPORT_RE.test(l) || l.includes('platform.report')) ?? lines[0] ?? '';
+  const isReport = REPORT_RE.test(line) || line.includes('platform.report');
+  if (!isReport) return { kind: 'other' }; // a log event that is not a REPORT (START, END, application output)
+  if (MESSAGE_RE.test(line)) return { kind: 'malformed', reason: 'a "message" inside a "message"' };
+  return parseReportLine(line, lineNo);
 }
 
 function parseTextReport(text: string, lineNo: number): LineResult {

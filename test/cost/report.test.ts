@@ -131,3 +131,38 @@ describe('parseReportLog', () => {
     }
   });
 });
+
+describe('CloudWatch exports', () => {
+  it('reads `aws logs filter-log-events` JSON output (escaped tabs), skipping the JSON around it', () => {
+    const doc = JSON.stringify(
+      {
+        events: [
+          { logStreamName: '2024/05/01/[$LATEST]abc', timestamp: 1714564800000, message: `START RequestId: ${ID} Version: $LATEST\n`, ingestionTime: 1714564800100, eventId: '1' },
+          { logStreamName: '2024/05/01/[$LATEST]abc', timestamp: 1714564800001, message: `${COLD}\n`, ingestionTime: 1714564800101, eventId: '2' },
+          { logStreamName: '2024/05/01/[$LATEST]abc', timestamp: 1714564800002, message: `${WARM}\nXRAY TraceId: 1-abc\tSegmentId: 07fa\tSampled: true\n`, ingestionTime: 1714564800102, eventId: '3' },
+        ],
+        searchedLogStreams: [],
+      },
+      null,
+      4,
+    );
+    const log = parseReportLog(doc);
+    expect(log.records.map((r) => [r.durationMs, r.initDurationMs])).toEqual([
+      [12.34, 150.12],
+      [2.05, undefined],
+    ]);
+    expect(log.malformedLines).toBe(0);
+  });
+
+  it('reads a JSON-format platform.report inside a "message" string', () => {
+    const inner = JSON.stringify({ time: 't', type: 'platform.report', record: { requestId: ID, metrics: { durationMs: 3.2, billedDurationMs: 4, memorySizeMB: 256, maxMemoryUsedMB: 60 } } });
+    expect(parseReportLine(`        "message": ${JSON.stringify(inner)},`, 1)).toMatchObject({ kind: 'report', record: { durationMs: 3.2, memorySizeMb: 256 } });
+  });
+
+  it('treats an application JSON log with a message as other, and reads `--output text` rows', () => {
+    expect(parseReportLine('{"timestamp":"2024-05-01T12:00:00Z","level":"INFO","requestId":"x","message":"hello"}', 1).kind).toBe('other');
+    // --output text: EVENTS, event id, ingestion time, log stream, message (with real tabs), timestamp
+    const row = `EVENTS\t3612\t1714564800101\t2024/05/01/[$LATEST]abc\t${WARM}\t1714564800001`;
+    expect(parseReportLine(row, 1)).toMatchObject({ kind: 'report', record: { durationMs: 2.05, maxMemoryUsedMb: 71 } });
+  });
+});
