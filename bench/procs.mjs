@@ -36,11 +36,20 @@ export class Proc {
     this.child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 2, 2, 'pipe'], env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
     /** @type {{ resolve: (a: any) => void, reject: (e: Error) => void }[]} */
     this.pending = [];
-    this.child.on('error', (error) => this.fail(error));
-    this.child.on('exit', (code, signal) => {
-      this.exited = `exited (${signal ?? `code ${code}`})`;
-      this.fail(new Error(`${label} process ${this.exited}`));
+    /** Resolves when the process is gone (exited, or never started). */
+    this.gone = new Promise((resolve) => {
+      this.child.on('error', (error) => {
+        this.exited = `failed (${error.message})`;
+        this.fail(error);
+        resolve();
+      });
+      this.child.on('exit', (code, signal) => {
+        this.exited = `exited (${signal ?? `code ${code}`})`;
+        this.fail(new Error(`${label} process ${this.exited}`));
+        resolve();
+      });
     });
+    this.child.stdin.on('error', () => {}); // writing to a dead process: 'exit' / 'error' above report it
     createInterface({ input: this.child.stdio[3] }).on('line', (line) => {
       const waiter = this.pending.shift();
       if (waiter === undefined) return;
@@ -72,10 +81,9 @@ export class Proc {
   /** Asks the worker to exit; kills it if it does not within 2 s. */
   async close() {
     if (this.exited) return;
-    const done = new Promise((resolve) => this.child.once('exit', resolve));
     this.request({ op: 'close' }).catch(() => {});
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 2000);
-    await done;
+    await this.gone;
     clearTimeout(timer);
   }
 }

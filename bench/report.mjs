@@ -35,6 +35,7 @@ export function reportLines(report) {
   const out = [];
   out.push(`## tinycnn benchmark${machine.emulated ? ' — EMULATED, not a speed result' : ''}`, '');
   out.push(`Machine: ${machineLine(machine)}`, '');
+  if (run.load_avg_1m) out.push(`Load average (1 min): ${run.load_avg_1m.start} at the start, ${run.load_avg_1m.end} at the end, on ${machine.cores} cores.`, '');
   out.push(
     `${run.rounds} round(s), contenders interleaved (order rotated each round); p50 = median of the rounds' p50s, ` +
       `min–max = range of the rounds' p50s; ratio = ${head} ÷ this runtime, taken within each round, median over rounds ` +
@@ -60,7 +61,7 @@ export function reportLines(report) {
     byRuntime.set(p.runtime, agg);
   }
   out.push(
-    table(['runtime', 'max abs diff', 'max diff / (1+|ref|)', 'verdict'], [...byRuntime].map(([rt, a]) => [rt, a.abs.toExponential(1), a.rel.toExponential(1), a.ok ? 'ok' : `WRONG — not timed ${a.errors.join('; ')}`])),
+    table(['runtime', 'max abs diff', 'max diff / (1+|ref|)', 'verdict'], [...byRuntime].sort(([a], [b]) => RUNTIME_ORDER.indexOf(a) - RUNTIME_ORDER.indexOf(b)).map(([rt, a]) => [rt, a.abs.toExponential(1), a.rel.toExponential(1), a.ok ? 'ok' : `WRONG — not timed ${a.errors.join('; ')}`])),
     '',
   );
 

@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCases, flopsOf, writeInputs } from './cases.mjs';
@@ -52,6 +52,7 @@ const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest(
  * @param {{ quick?: boolean, rounds?: number, only?: string[], weightsDir?: string, python?: string }} options
  */
 export async function runBenchmark(options = {}) {
+  const loadAtStart = loadavg()[0];
   const quick = options.quick ?? false;
   const rounds = options.rounds ?? (quick ? 1 : 3);
   const budget = quick ? { minTime: 20, maxTime: 60, samples: 100, warmupTime: 10 } : { minTime: 250, maxTime: 1000, samples: 1000, warmupTime: 100 };
@@ -97,7 +98,7 @@ export async function runBenchmark(options = {}) {
         for (const runtime of layout[label]) procs.set(runtime, proc);
         if (label !== 'tinycnn' && layout[label].length === 0) await proc.close();
       } catch (error) {
-        unavailable[label] = error.message.split('\n').slice(0, 2).join(' ');
+        unavailable[label] = error.message.split('\n')[0];
         await proc.close();
       }
     }),
@@ -165,13 +166,18 @@ export async function runBenchmark(options = {}) {
   const ratioList = ratios(timings);
   const tinycnnInfo = info.tinycnn ?? {};
   return {
-    machine: machineTag({ flavours: tinycnnInfo.flavours ?? [], auto_flavour: tinycnnInfo.auto_flavour, relaxed_simd: tinycnnInfo.relaxed_simd }),
+    machine: machineTag({
+      flavours: (layout.tinycnn ?? []).filter((r) => r.startsWith('tinycnn-')).map((r) => r.slice('tinycnn-'.length)),
+      auto_flavour: tinycnnInfo.auto_flavour,
+      relaxed_simd: tinycnnInfo.relaxed_simd,
+    }),
     run: {
       date: new Date().toISOString(),
       quick,
       rounds,
       budget,
       seconds_timing: Math.round(seconds),
+      load_avg_1m: { start: Number(loadAtStart.toFixed(2)), end: Number(loadavg()[0].toFixed(2)) },
       weights: Object.fromEntries(Object.entries(weights).map(([k, p]) => [k, { file: relative(REPO, p), sha256: sha256(p) }])),
       reference_weights: weightsDir === join(REPO, 'weights'),
       processes: layout,
