@@ -5,13 +5,14 @@
  *   - bench/node_modules missing, or installed from another bench/package-lock.json
  *     -> `npm ci --prefix bench` (ONNXRUNTIME_NODE_INSTALL=skip: its install script
  *        would fetch CUDA files; the CPU binary ships in the package);
- *   - build/src/index.js missing -> `npm run build` (the bench measures the built package).
+ *   - build/src/index.js missing, or older than a file under src/ or kernels/
+ *     -> `npm run build` (the bench measures the built package, so it must be current).
  * A failed peer install is a warning, not an error: the run then reports those
  * peers as not run, and times the rest.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,8 +39,25 @@ if (!peersUpToDate()) {
   else console.error(`bench/setup: WARNING: npm ci failed (${result.error?.message ?? `exit ${result.status}`}); peers that need it will be reported as not run`);
 }
 
-if (!existsSync(join(REPO, 'build', 'src', 'index.js'))) {
-  console.error('bench/setup: building the engine (npm run build) ...');
+/** Newest modification time (ms) of the files under `dir`, skipping generated output. */
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'generated') latest = Math.max(latest, newest(path));
+    } else latest = Math.max(latest, statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+const built = join(REPO, 'build', 'src', 'index.js');
+const stale = !existsSync(built) || statSync(built).mtimeMs < Math.max(newest(join(REPO, 'src')), newest(join(REPO, 'kernels')));
+if (stale) {
+  console.error('bench/setup: build/ is missing or older than src/ or kernels/: npm run build ...');
   const result = spawnSync(npm, ['run', 'build'], { cwd: REPO, stdio: ['ignore', 2, 2] });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  if (result.status !== 0) {
+    if (!existsSync(built)) process.exit(result.status ?? 1);
+    console.error('bench/setup: WARNING: npm run build failed; measuring the existing build/');
+  }
 }
