@@ -26,7 +26,7 @@ export interface PriceTier {
 export interface LambdaPrices {
   /** Where the figures come from (pages to re-check when updating). */
   readonly sources: readonly string[];
-  /** The date (YYYY-MM-DD) the figures were last checked against the sources. */
+  /** The date (YYYY-MM-DD) the figures were last transcribed from the sources. */
   readonly asOf: string;
   /** Region the figures are for. */
   readonly region: string;
@@ -48,7 +48,12 @@ export interface LambdaPrices {
   readonly mbPerVcpu: number;
 }
 
-/** Lambda's on-demand prices (US East), checked on the `asOf` date. */
+/**
+ * Lambda's on-demand prices (US East). Transcribed on the `asOf` date from the
+ * figures in the project's design notes and AWS's tiered-pricing and INIT-billing
+ * announcements (the sources below); this machine has no network, so the live
+ * pricing page was not re-fetched that day: re-check it when you update.
+ */
 export const LAMBDA_PRICES: LambdaPrices = {
   sources: [
     'https://aws.amazon.com/lambda/pricing/',
