@@ -4,7 +4,7 @@
  * the `tinycnn plan --json` document.
  */
 import { ms, pct, usd } from './format.js';
-import { type GroupFinding, PAYOFF_TOLERANCE, type Plan, type PlanRow } from './plan.js';
+import { type GroupFinding, LATENCY_FLOOR, PAYOFF_TOLERANCE, type Plan, type PlanRow } from './plan.js';
 import { LAMBDA_PRICES } from './prices.js';
 import { round } from './stats.js';
 
@@ -92,7 +92,7 @@ export function planTable(plan: Plan): string {
 /** One line per (arch, batch): where more memory stops paying off. */
 export function memoryFindings(plan: Plan): string[] {
   return plan.groups.map((g) => {
-    const head = `${g.arch}, batch ${g.batch}: cheapest per inference at ${g.cheapestMemoryMb} MB; pays for itself up to ${g.paysOffUpToMb} MB (steps within +${PAYOFF_TOLERANCE * 100}%)`;
+    const head = `${g.arch}, batch ${g.batch}: cheapest per inference at ${g.cheapestMemoryMb} MB; pays for itself up to ${g.paysOffUpToMb} MB (steps cheaper, or ≤${PAYOFF_TOLERANCE * 100}% dearer and ≥${LATENCY_FLOOR * 100}% faster)`;
     const step = g.stepBeyond;
     const beyond = step === null ? '; no larger size measured' : `; then ${step.fromMb} -> ${step.toMb} MB: latency ${signed(step.latencyChange)}, cost per inference ${signed(step.costChange)}`;
     return `${head}${beyond}; latency within 5% of its best from ${g.latencyFloorMemoryMb} MB`;

@@ -57,7 +57,7 @@ export interface MemoryStep {
   readonly latencyChange: number;
   /** cost per inference(to) / cost per inference(from) - 1 (negative = cheaper). */
   readonly costChange: number;
-  /** Whether the step did not raise the cost per inference (by more than PAYOFF_TOLERANCE). */
+  /** Whether the step paid for itself: cheaper per inference, or at most PAYOFF_TOLERANCE dearer while at least LATENCY_FLOOR faster. */
   readonly paysOff: boolean;
 }
 
@@ -197,7 +197,10 @@ function findingOf(group: readonly PlanRow[], referenceMemoryMb: number): GroupF
     const a = group[i - 1];
     const b = group[i];
     const costChange = b.costPerMillionInferencesUsd / a.costPerMillionInferencesUsd - 1;
-    steps.push({ fromMb: a.memoryMb, toMb: b.memoryMb, latencyChange: b.latencyMs / a.latencyMs - 1, costChange, paysOff: costChange <= PAYOFF_TOLERANCE });
+    const latencyChange = b.latencyMs / a.latencyMs - 1;
+    // Cheaper pays off; about as cheap (noise, 1 ms rounding) pays off only if it bought real speed.
+    const paysOff = costChange <= 0 || (costChange <= PAYOFF_TOLERANCE && latencyChange <= -LATENCY_FLOOR);
+    steps.push({ fromMb: a.memoryMb, toMb: b.memoryMb, latencyChange, costChange, paysOff });
   }
   const minCost = Math.min(...group.map((r) => r.costPerMillionInferencesUsd));
   // Ties go to the larger memory: the same money buys lower latency.
