@@ -19,6 +19,7 @@
  *                                 (FROM, TO: numbers or expressions in enclosing names, no spaces),
  *   ...${expr}...                 replacing ${expr} (a JS arithmetic expression in NAME) by its value
  *   ;;@end
+ *   ;;@define NAME EXPR           a constant for the ${} expressions and repeat bounds that follow
  *   FLAVOUR                       0 (simd) or 1 (relaxed), for the exported `flavour` global
  *
  * Usage: node kernels/build.mjs            (writes kernels/wasm/generated/)
@@ -33,12 +34,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 const wasmDir = join(here, 'wasm');
 const outDir = join(wasmDir, 'generated');
 
-/** Expands ;;@repeat blocks (nested allowed) and the MADD macro for one flavour. */
+/** Expands ;;@define, ;;@repeat blocks (nested allowed) and the MADD macro for one flavour. */
 export function preprocess(source, flavour) {
   const lines = source.split('\n');
   const expandBlock = (block, scope) => {
     const out = [];
     for (let i = 0; i < block.length; i++) {
+      const define = /^\s*;;@define\s+(\w+)\s+(\S+)\s*$/.exec(block[i]);
+      if (define) {
+        scope[define[1]] = evaluate(define[2], scope); // visible to the rest of this block
+        out.push(block[i]);
+        continue;
+      }
       const open = /^\s*;;@repeat\s+(\w+)\s+(\S+)\s+(\S+)\s*$/.exec(block[i]);
       if (!open) {
         out.push(substitute(block[i], scope));

@@ -20,7 +20,11 @@
 ;; unrolled 4x in the source, its 24 loads were all hoisted to the top of the trip,
 ;; 32 live vectors spilled to the stack, and the kernel ran at ~48% of peak instead
 ;; of ~80%. V8 unrolls the loop itself (4-5 copies, each with its own loads) without
-;; that problem.
+;; that problem. The tile height MR is a ;;@define: measured on the Kim bank at 20
+;; tokens (relaxed, Zen 5), MR = 3: 45 GFLOP/s, 4: 53, 5: 28, 6: 31 — at 5 rows the
+;; 17 live vectors spill. At MR = 4 the kernel runs at the speed of a register-only
+;; loop with 8 madd chains (~53 of the ~62 GFLOP/s that 10-14 chains reach): the 8
+;; accumulators are the limit, and there is no register left for more.
 ;;
 ;; Memory is one exported linear memory laid out by JS (src/backend/wasm-memory.ts):
 ;; packed weights at the bottom for the life of the backend, per-call scratch
@@ -63,6 +67,7 @@
   ;; earlier block stored; the block that ends it applies bias and activation.
   ;; The last tile of a block clamps its row pointers to the block's last window:
   ;; the duplicate rows recompute a value already in the max, which changes nothing.
+;;@define MR 4
   (func $conv_maxpool (export "conv_maxpool")
     (param $w i32)          ;; packed weight (panels, channels, kc, 8)
     (param $bias i32)       ;; packed bias (panels * 8)
@@ -80,13 +85,12 @@
     (param $act i32)        ;; 0 none, 1 relu, 2 tanh
     (local $p i32) (local $wp i32) (local $panelBytes i32) (local $kcBytes i32)
     (local $d i32) (local $s i32) (local $o i32) (local $a i32) (local $last i32) (local $tokens i32) (local $rows i32)
-    (local $t0 i32) (local $tEnd i32)
-    (local $t i32) (local $t1 i32) (local $jLo i32) (local $jHi i32) (local $skip i32) (local $len i32) (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32)
+    (local $t0 i32) (local $tEnd i32) (local $t i32) (local $t1 i32) (local $jLo i32) (local $jHi i32) (local $skip i32) (local $len i32)
     (local $pb i32) (local $end i32) (local $c i32)
-    (local $mx0 v128) (local $mx1 v128)
-    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $b0 v128) (local $b1 v128)
-    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
-    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $mx0 v128) (local $mx1 v128) (local $b0 v128) (local $b1 v128)
+;;@repeat R 0 MR
+    (local $q${R} i32) (local $a${R} v128) (local $c${R}0 v128) (local $c${R}1 v128)
+;;@end R
     (local.set $kcBytes (i32.shl (local.get $kc) (i32.const 2)))
     (local.set $panelBytes (i32.shl (i32.mul (local.get $kc) (local.get $channels)) (i32.const 5)))
     (local.set $wp (local.get $w))
@@ -109,13 +113,13 @@
         (local.set $mx1 (v128.const f32x4 -inf -inf -inf -inf))
         (local.set $t (local.get $t0))
         (loop $tile
-          ;; windows t .. t + 3 (clamped to the last one) x filters 8p .. 8p + 7.
+          ;; windows t .. t + MR - 1 (clamped to the block's last one) x filters 8p .. 8p + 7.
           ;; Window u covers padded rows u .. u + k - 1, of which rows < k - 1 and
           ;; >= k - 1 + tokens are zero padding; the tile runs its k-loop only over
           ;; the kernel rows j in [jLo, jHi) where some window of the tile meets a
           ;; real row, skipping products with padding that is zero for every row of
           ;; the tile (the first and last tiles of a sentence).
-          (local.set $t1 (i32.add (local.get $t) (i32.const 3)))
+          (local.set $t1 (i32.add (local.get $t) (i32.const ${MR - 1})))
           (local.set $t1 (select (local.get $t1) (i32.sub (local.get $tEnd) (i32.const 1))
             (i32.lt_s (local.get $t1) (local.get $tEnd))))
           (local.set $jLo (select (i32.sub (local.get $k1) (local.get $t1)) (i32.const 0)
@@ -126,55 +130,45 @@
           (local.set $skip (i32.mul (local.get $jLo) (local.get $rowBytes)))
           (local.set $len (i32.mul (i32.sub (local.get $jHi) (local.get $jLo)) (local.get $rowBytes)))
           (local.set $q0 (i32.add (local.get $a) (i32.mul (local.get $t) (local.get $rowBytes))))
-          (local.set $q1 (i32.add (local.get $q0) (local.get $rowBytes)))
-          (local.set $q1 (select (local.get $q1) (local.get $last) (i32.lt_u (local.get $q1) (local.get $last))))
-          (local.set $q2 (i32.add (local.get $q1) (local.get $rowBytes)))
-          (local.set $q2 (select (local.get $q2) (local.get $last) (i32.lt_u (local.get $q2) (local.get $last))))
-          (local.set $q3 (i32.add (local.get $q2) (local.get $rowBytes)))
-          (local.set $q3 (select (local.get $q3) (local.get $last) (i32.lt_u (local.get $q3) (local.get $last))))
-          (local.set $q0 (i32.add (local.get $q0) (local.get $skip)))
-          (local.set $q1 (i32.add (local.get $q1) (local.get $skip)))
-          (local.set $q2 (i32.add (local.get $q2) (local.get $skip)))
-          (local.set $q3 (i32.add (local.get $q3) (local.get $skip)))
+;;@repeat R 1 MR
+          (local.set $q${R} (i32.add (local.get $q${R - 1}) (local.get $rowBytes)))
+          (local.set $q${R} (select (local.get $q${R}) (local.get $last) (i32.lt_u (local.get $q${R}) (local.get $last))))
+;;@end R
+;;@repeat R 0 MR
+          (local.set $q${R} (i32.add (local.get $q${R}) (local.get $skip)))
+          (local.set $c${R}0 (v128.const i64x2 0 0)) (local.set $c${R}1 (v128.const i64x2 0 0))
+;;@end R
           (local.set $pb (i32.add (local.get $wp) (i32.shl (local.get $skip) (i32.const 3))))
-          (local.set $c00 (v128.const i64x2 0 0)) (local.set $c01 (v128.const i64x2 0 0))
-          (local.set $c10 (v128.const i64x2 0 0)) (local.set $c11 (v128.const i64x2 0 0))
-          (local.set $c20 (v128.const i64x2 0 0)) (local.set $c21 (v128.const i64x2 0 0))
-          (local.set $c30 (v128.const i64x2 0 0)) (local.set $c31 (v128.const i64x2 0 0))
           (local.set $c (local.get $channels))
           (loop $channel
-            ;; the micro-kernel: per k-step, 2 weight loads + 4 broadcasts -> 8 MADDs (see the header)
+            ;; the micro-kernel: per k-step, 2 weight loads + MR broadcasts -> 2 MR MADDs (see the header)
             (local.set $end (i32.add (local.get $q0) (local.get $len)))
             (loop $k
               (local.set $b0 (v128.load (local.get $pb)))
               (local.set $b1 (v128.load offset=16 (local.get $pb)))
-              (local.set $a0 (v128.load32_splat (local.get $q0)))
-              (local.set $a1 (v128.load32_splat (local.get $q1)))
-              (local.set $a2 (v128.load32_splat (local.get $q2)))
-              (local.set $a3 (v128.load32_splat (local.get $q3)))
-              MADD($c00, $a0, $b0) MADD($c01, $a0, $b1)
-              MADD($c10, $a1, $b0) MADD($c11, $a1, $b1)
-              MADD($c20, $a2, $b0) MADD($c21, $a2, $b1)
-              MADD($c30, $a3, $b0) MADD($c31, $a3, $b1)
+;;@repeat R 0 MR
+              (local.set $a${R} (v128.load32_splat (local.get $q${R})))
+;;@end R
+;;@repeat R 0 MR
+              MADD($c${R}0, $a${R}, $b0) MADD($c${R}1, $a${R}, $b1)
+;;@end R
               (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
-              (local.set $q0 (i32.add (local.get $q0) (i32.const 4)))
-              (local.set $q1 (i32.add (local.get $q1) (i32.const 4)))
-              (local.set $q2 (i32.add (local.get $q2) (i32.const 4)))
-              (local.set $q3 (i32.add (local.get $q3) (i32.const 4)))
+;;@repeat R 0 MR
+              (local.set $q${R} (i32.add (local.get $q${R}) (i32.const 4)))
+;;@end R
               (br_if $k (i32.lt_u (local.get $q0) (local.get $end))))
             ;; to the same rows of the next channel, and its weights for kernel row jLo
-            (local.set $q0 (i32.add (local.get $q0) (i32.sub (local.get $chanBytes) (local.get $len))))
-            (local.set $q1 (i32.add (local.get $q1) (i32.sub (local.get $chanBytes) (local.get $len))))
-            (local.set $q2 (i32.add (local.get $q2) (i32.sub (local.get $chanBytes) (local.get $len))))
-            (local.set $q3 (i32.add (local.get $q3) (i32.sub (local.get $chanBytes) (local.get $len))))
+;;@repeat R 0 MR
+            (local.set $q${R} (i32.add (local.get $q${R}) (i32.sub (local.get $chanBytes) (local.get $len))))
+;;@end R
             (local.set $pb (i32.add (local.get $pb) (i32.shl (i32.sub (local.get $kcBytes) (local.get $len)) (i32.const 3))))
             (br_if $channel (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
-          ;; tile epilogue: fold the 4 rows into the running max of raw dot products
-          (local.set $mx0 (f32x4.max (local.get $mx0) (f32x4.max
-            (f32x4.max (local.get $c00) (local.get $c10)) (f32x4.max (local.get $c20) (local.get $c30)))))
-          (local.set $mx1 (f32x4.max (local.get $mx1) (f32x4.max
-            (f32x4.max (local.get $c01) (local.get $c11)) (f32x4.max (local.get $c21) (local.get $c31)))))
-          (local.set $t (i32.add (local.get $t) (i32.const 4)))
+          ;; tile epilogue: fold the MR rows into the running max of raw dot products
+;;@repeat R 0 MR
+          (local.set $mx0 (f32x4.max (local.get $mx0) (local.get $c${R}0)))
+          (local.set $mx1 (f32x4.max (local.get $mx1) (local.get $c${R}1)))
+;;@end R
+          (local.set $t (i32.add (local.get $t) (i32.const ${MR})))
           (br_if $tile (i32.lt_s (local.get $t) (local.get $tEnd))))
         ;; block epilogue: fold in the raw max of the sentence's earlier blocks, if any
         (if (local.get $t0) (then
