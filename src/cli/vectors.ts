@@ -145,7 +145,7 @@ async function lookup(argv: string[]): Promise<number> {
 async function info(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { verify: { type: 'boolean' } } });
   if (positionals.length !== 1) throw new Usage('info needs one FILE');
-  const store = openEmbeddedStore(positionals[0], { vectors: 'lazy', verify: values.verify ?? false });
+  const store = openEmbeddedStore(positionals[0], { cacheBytes: 0, verify: values.verify ?? false });
   const h = store.header;
   process.stdout.write(JSON.stringify({
     file: positionals[0], words: store.size, dim: store.dim, dtype: store.dtype,

@@ -3,18 +3,20 @@
  * building a JS Map. Lookups hash the token's UTF-8 bytes into the file's own hash table.
  * Plain TS; only node:fs.
  *
- * Two ways to hold the vectors, chosen at open:
- *   'memory'  the whole file in one buffer; vectors are Float32Array / Uint16Array views
- *   'lazy'    only header + hash table + offsets + word pool in memory (O(words) bytes, no
- *             per-word work); each looked-up row is read by position (fs.readSync) on demand
- * 'auto' (default) picks 'memory' for files up to `preloadBytes` (64 MiB), so the default
- * 10k-word stores are fully resident and a 3 GB GoogleNews store opens in milliseconds.
+ * Two ways to hold the file, chosen at open:
+ *   'paged'   (default) only the 128-byte header is read at open: O(1) for any vocabulary
+ *             size. Hash table, offsets, words and vectors are read in 16 KiB pages on first
+ *             touch and kept (up to `cacheBytes`, 64 MiB), so a small store ends up resident
+ *             and a 3.6 GB GoogleNews store keeps its hot words.
+ *   'memory'  the whole file read at open; index and vectors are typed-array views (also
+ *             what a Uint8Array argument gives).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { VectorStoreError } from './errors.js';
 import { decodeHeader, dtypeBytes, HEADER_BYTES, type StoreHeader, type VectorDtype } from './format.js';
-import { halfTable } from './half.js';
+import { bitsView, decodeHalfRow } from './half.js';
 import { crc32, fnv1a, KeyEncoder } from './hash.js';
+import { PagedFile, PagedIndex, ResidentIndex, type IndexView } from './index-view.js';
 import { outputMatrix, type EmbedOptions, type Embedding, type VectorSource } from './store.js';
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
@@ -24,10 +26,10 @@ if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
 export interface EmbeddedStoreOptions {
   /** Name used in errors (default: the path, or '<bytes>'). */
   name?: string;
-  /** 'auto' (default), 'memory' or 'lazy'; ignored (always memory) when bytes are given. */
-  vectors?: 'auto' | 'memory' | 'lazy';
-  /** 'auto' loads files up to this size fully. Default 64 MiB. */
-  preloadBytes?: number;
+  /** 'paged' (default) or 'memory'; ignored (always memory) when bytes are given. */
+  mode?: 'paged' | 'memory';
+  /** Paged mode: bytes of pages to keep in memory. Default 64 MiB. */
+  cacheBytes?: number;
   /** Check the body CRC-32 at open (reads everything; for tools and tests, not for INIT). */
   verify?: boolean;
 }
@@ -41,7 +43,7 @@ export function openEmbeddedStore(pathOrBytes: string | Uint8Array, options: Emb
   if (typeof pathOrBytes !== 'string') {
     let bytes = pathOrBytes;
     if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice();
-    return new EmbeddedStore(options.name ?? '<bytes>', bytes, bytes.length, -1, options.verify ?? false);
+    return new EmbeddedStore(options.name ?? '<bytes>', bytes, bytes.length, undefined, options.verify ?? false);
   }
   const name = options.name ?? pathOrBytes;
   let fd: number;
@@ -52,14 +54,13 @@ export function openEmbeddedStore(pathOrBytes: string | Uint8Array, options: Emb
   }
   try {
     const size = fstatSync(fd).size;
-    const mode = options.vectors ?? 'auto';
-    const memory = mode === 'memory' || (mode === 'auto' && size <= (options.preloadBytes ?? 64 * 2 ** 20));
-    if (memory) {
+    if (options.mode === 'memory') {
       const bytes = readAt(fd, 0, size, name);
       closeSync(fd);
-      return new EmbeddedStore(name, bytes, size, -1, options.verify ?? false);
+      return new EmbeddedStore(name, bytes, size, undefined, options.verify ?? false);
     }
-    return new EmbeddedStore(name, readAt(fd, 0, Math.min(size, HEADER_BYTES), name), size, fd, options.verify ?? false);
+    const head = readAt(fd, 0, Math.min(size, HEADER_BYTES), name);
+    return new EmbeddedStore(name, head, size, { fd, file: new PagedFile(fd, size, name, options.cacheBytes) }, options.verify ?? false);
   } catch (e) {
     try { closeSync(fd); } catch { /* already closed */ }
     throw e;
@@ -86,23 +87,23 @@ export class EmbeddedStore implements VectorSource {
   readonly dtype: VectorDtype;
   /** Row of "<unk>" (used for unknown words), or -1 (zeros). */
   readonly unkRow: number;
-  /** How vectors are held. */
-  readonly mode: 'memory' | 'lazy';
+  /** How the file is held. */
+  readonly mode: 'memory' | 'paged';
   readonly header: StoreHeader;
-  private readonly table: Uint32Array; // (tableSlots) word index + 1, 0 = empty
-  private readonly offsets: Uint32Array; // (count + 1) byte offsets into pool
-  private readonly pool: Uint8Array; // (poolBytes) UTF-8 words
-  private readonly metaBytes: Uint8Array;
+  private readonly index: IndexView; // hash table, word offsets, word pool
+  private metaBytes: Uint8Array | undefined;
   private readonly f32: Float32Array | undefined; // (count, dim), memory mode
   private readonly f16: Uint16Array | undefined; // (count, dim), memory mode
-  private fd: number; // lazy mode, else -1
-  private readonly row: Uint8Array; // (dim * bytes) lazy-mode read buffer
+  private readonly paged: { fd: number; file: PagedFile } | undefined; // paged mode
+  private closed = false;
+  private readonly row: Uint8Array; // (dim * bytes) paged-mode row buffer
   private readonly rowView: Float32Array | Uint16Array; // (dim) view of `row`
   private readonly key = new KeyEncoder();
   private readonly mask: number;
+  private outBits: [Float32Array, Uint32Array] | undefined; // last output buffer and its bits view
 
-  /** Use openEmbeddedStore(). `bytes` is the whole file (fd = -1) or its first 128 bytes. */
-  constructor(name: string, bytes: Uint8Array, fileBytes: number, fd: number, verify: boolean) {
+  /** Use openEmbeddedStore(). `bytes` is the whole file, or (paged) its first 128 bytes. */
+  constructor(name: string, bytes: Uint8Array, fileBytes: number, paged: { fd: number; file: PagedFile } | undefined, verify: boolean) {
     this.name = name;
     const h = (this.header = decodeHeader(bytes, fileBytes, name));
     this.dim = h.dim;
@@ -110,34 +111,37 @@ export class EmbeddedStore implements VectorSource {
     this.dtype = h.dtype;
     this.unkRow = h.unkIndex;
     this.mask = h.tableSlots - 1;
-    this.fd = fd;
-    this.mode = fd < 0 ? 'memory' : 'lazy';
+    this.paged = paged;
+    this.mode = paged ? 'paged' : 'memory';
     const rowBytes = h.dim * dtypeBytes(h.dtype);
-    this.row = new Uint8Array(fd < 0 ? 0 : rowBytes);
+    this.row = new Uint8Array(paged ? rowBytes : 0);
     this.rowView = h.dtype === 'f32' ? new Float32Array(this.row.buffer) : new Uint16Array(this.row.buffer);
-    let index: Uint8Array; // [tableOffset, fileBytes)
-    if (fd < 0) {
-      index = bytes.subarray(h.tableOffset);
+    if (!paged) {
+      this.index = new ResidentIndex(bytes.subarray(h.tableOffset), h.tableSlots, h.count);
       const vec = bytes.subarray(h.vectorsOffset, h.vectorsOffset + h.count * rowBytes);
       this.f32 = h.dtype === 'f32' ? new Float32Array(vec.buffer, vec.byteOffset, h.count * h.dim) : undefined;
       this.f16 = h.dtype === 'f16' ? new Uint16Array(vec.buffer, vec.byteOffset, h.count * h.dim) : undefined;
       this.metaBytes = bytes.subarray(h.metaOffset, h.metaOffset + h.metaBytes);
     } else {
-      index = readAt(fd, h.tableOffset, h.fileBytes - h.tableOffset, name);
-      this.metaBytes = readAt(fd, h.metaOffset, h.metaBytes, name);
+      this.index = new PagedIndex(paged.file, h.tableOffset, h.tableSlots, h.count);
     }
-    const base = index.byteOffset;
-    this.table = new Uint32Array(index.buffer, base, h.tableSlots);
-    this.offsets = new Uint32Array(index.buffer, base + (h.offsetsOffset - h.tableOffset), h.count + 1);
-    this.pool = index.subarray(h.poolOffset - h.tableOffset);
-    if (this.offsets[0] !== 0 || this.offsets[h.count] !== h.poolBytes) {
+    if (this.index.offset(0) !== 0 || this.index.offset(h.count) !== h.poolBytes) {
       throw new VectorStoreError('VECTORS_CORRUPT', name, `word offsets do not span the ${h.poolBytes}-byte pool`);
     }
-    if (verify) this.verify(fd < 0 ? bytes : undefined);
+    if (verify) this.verify(paged ? undefined : bytes);
+  }
+
+  /** Pages read from disk so far (paged mode; 0 when resident). */
+  get pagesRead(): number {
+    return this.paged?.file.pagesRead ?? 0;
   }
 
   /** The metadata object stored by the converter (source, seed, licence, ...). */
   metadata(): Record<string, string> {
+    if (!this.metaBytes) {
+      const m = (this.metaBytes = new Uint8Array(this.header.metaBytes));
+      this.paged?.file.copy(this.header.metaOffset, m, 0, m.length);
+    }
     if (this.metaBytes.length === 0) return {};
     try {
       return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(this.metaBytes)) as Record<string, string>;
@@ -151,23 +155,20 @@ export class EmbeddedStore implements VectorSource {
    * @param word exact vocabulary key (case-sensitive)
    */
   indexOf(word: string): number {
+    if (this.closed) throw new VectorStoreError('VECTORS_ARGS', this.name, 'store is closed');
     const len = this.key.encode(word);
     const key = this.key.bytes;
-    const { table, offsets, pool } = this;
+    const index = this.index;
     let slot = fnv1a(key, len) & this.mask;
     for (let probes = 0; probes <= this.mask; probes++) {
-      const v = table[slot];
+      const v = index.slot(slot);
       if (v === 0) return -1;
       const row = v - 1;
       if (row >= this.size) throw this.corrupt(`hash slot ${slot} points at word ${row} of ${this.size}`);
-      const start = offsets[row];
-      const end = offsets[row + 1];
-      if (end < start || end > pool.length) throw this.corrupt(`word ${row} has bad offsets [${start}, ${end})`);
-      if (end - start === len) {
-        let j = 0;
-        while (j < len && pool[start + j] === key[j]) j++;
-        if (j === len) return row;
-      }
+      const start = index.offset(row);
+      const end = index.offset(row + 1);
+      if (end < start || end > this.header.poolBytes) throw this.corrupt(`word ${row} has bad offsets [${start}, ${end})`);
+      if (end - start === len && index.equals(start, key, len)) return row;
       slot = (slot + 1) & this.mask;
     }
     return -1;
@@ -180,7 +181,7 @@ export class EmbeddedStore implements VectorSource {
 
   /** The word of a row (0 <= row < size). */
   wordAt(row: number): string {
-    return new TextDecoder().decode(this.pool.subarray(this.offsets[row], this.offsets[row + 1]));
+    return new TextDecoder().decode(this.index.bytes(this.index.offset(row), this.index.offset(row + 1)));
   }
 
   /**
@@ -193,10 +194,9 @@ export class EmbeddedStore implements VectorSource {
     const dim = this.dim;
     let src: Float32Array | Uint16Array;
     let base = row * dim;
-    if (this.mode === 'lazy') {
-      if (this.fd < 0) throw new VectorStoreError('VECTORS_ARGS', this.name, 'store is closed');
+    if (this.paged) {
       const rowBytes = this.row.length;
-      readAt(this.fd, this.header.vectorsOffset + row * rowBytes, rowBytes, this.name, this.row);
+      this.paged.file.copy(this.header.vectorsOffset + row * rowBytes, this.row, 0, rowBytes);
       src = this.rowView;
       base = 0;
     } else {
@@ -210,12 +210,9 @@ export class EmbeddedStore implements VectorSource {
         out[offset + j] = x;
       }
     } else {
-      const lut = halfTable();
-      for (let j = 0; j < dim; j++) {
-        const x = lut[src[base + j]];
-        bad |= x - x !== 0 ? 1 : 0;
-        out[offset + j] = x;
-      }
+      let bits = this.outBits;
+      if (!bits || bits[0] !== out) bits = this.outBits = [out, bitsView(out)];
+      bad = decodeHalfRow(src, base, out, bits[1], offset, dim) ? 0 : 1;
     }
     if (bad) throw this.corrupt(`vector ${row} holds NaN or infinity`, this.wordAt(row));
     return out;
@@ -256,10 +253,14 @@ export class EmbeddedStore implements VectorSource {
     for (let i = 0; i < this.size; i++) yield this.wordAt(i);
   }
 
-  /** Closes the file in lazy mode; lookups afterwards fail. */
+  /** Closes the file (paged mode); lookups fail afterwards. */
   close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -2;
+    if (this.paged && !this.closed) {
+      closeSync(this.paged.fd);
+      this.paged.file.detach();
+    }
+    this.closed = true;
+    this.outBits = undefined;
   }
 
   /** Checks the body CRC-32 (reads the whole file). */
@@ -271,7 +272,7 @@ export class EmbeddedStore implements VectorSource {
       const chunk = new Uint8Array(1 << 22);
       for (let pos = HEADER_BYTES; pos < h.fileBytes; pos += chunk.length) {
         const n = Math.min(chunk.length, h.fileBytes - pos);
-        crc = crc32(readAt(this.fd, pos, n, this.name, chunk).subarray(0, n), crc);
+        crc = crc32(readAt(this.paged!.fd, pos, n, this.name, chunk).subarray(0, n), crc);
       }
     }
     if (crc !== h.bodyCrc32) throw this.corrupt(`body checksum mismatch (crc32 ${crc.toString(16)}, header says ${h.bodyCrc32.toString(16)})`);

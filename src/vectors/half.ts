@@ -35,22 +35,20 @@ export function toHalfBits(v: number): number {
   return h;
 }
 
-let table: Float32Array | undefined;
+const f32 = new Float32Array(1);
+const f32w = new Uint32Array(f32.buffer);
 
-/** (65536) the f32 value of every binary16 pattern; built on first use (~0.3 ms). */
-export function halfTable(): Float32Array {
-  if (table) return table;
-  const t = new Float32Array(65536);
-  const bits = new Uint32Array(t.buffer);
-  for (let h = 0; h < 65536; h++) {
-    const sign = (h & 0x8000) << 16;
-    const exp = (h >>> 10) & 0x1f;
-    const mant = h & 0x3ff;
-    if (exp === 0) t[h] = (sign ? -mant : mant) * 5.960464477539063e-8; // 2^-24
-    else if (exp === 0x1f) bits[h] = sign | 0x7f800000 | (mant << 13);
-    else bits[h] = sign | ((exp - 15 + 127) << 23) | (mant << 13);
-  }
-  return (table = t);
+/**
+ * The f32 bit pattern of a binary16 value, except subnormals (exponent 0, mantissa != 0),
+ * for which it returns -1: those are m * 2^-24 and exact in f32 arithmetic.
+ */
+function halfToFloatBits(h: number): number {
+  const sign = (h & 0x8000) << 16;
+  const exp = (h >>> 10) & 0x1f;
+  const mant = h & 0x3ff;
+  if (exp === 0) return mant === 0 ? sign >>> 0 : -1;
+  if (exp === 0x1f) return (sign | 0x7f800000 | (mant << 13)) >>> 0;
+  return (sign | ((exp + 112) << 23) | (mant << 13)) >>> 0;
 }
 
 /**
@@ -58,5 +56,39 @@ export function halfTable(): Float32Array {
  * @param h 16-bit pattern
  */
 export function fromHalfBits(h: number): number {
-  return halfTable()[h & 0xffff];
+  const bits = halfToFloatBits(h & 0xffff);
+  if (bits === -1) return ((h & 0x8000) ? -1 : 1) * (h & 0x3ff) * 5.960464477539063e-8; // 2^-24
+  f32w[0] = bits;
+  return f32[0];
+}
+
+/**
+ * Decodes n binary16 values into f32, without a lookup table (no start-up cost).
+ * @param src (>= srcOff + n) binary16 patterns
+ * @param out (>= outOff + n) destination
+ * @param outBits a Uint32Array view of `out`'s memory (same offset and length)
+ * @returns false when a value is NaN or infinite (the row is still written)
+ */
+export function decodeHalfRow(src: Uint16Array, srcOff: number, out: Float32Array, outBits: Uint32Array, outOff: number, n: number): boolean {
+  let finite = true;
+  for (let j = 0; j < n; j++) {
+    const h = src[srcOff + j];
+    const exp = h & 0x7c00;
+    if (exp === 0 && (h & 0x3ff) !== 0) {
+      out[outOff + j] = ((h & 0x8000) ? -1 : 1) * (h & 0x3ff) * 5.960464477539063e-8; // subnormal: m * 2^-24
+      continue;
+    }
+    let e32 = exp === 0 ? 0 : (exp >>> 10) + 112;
+    if (exp === 0x7c00) {
+      finite = false;
+      e32 = 0xff;
+    }
+    outBits[outOff + j] = (((h & 0x8000) << 16) | (e32 << 23) | ((h & 0x3ff) << 13)) >>> 0;
+  }
+  return finite;
+}
+
+/** A Uint32Array over the same memory as a Float32Array (for decodeHalfRow). */
+export function bitsView(out: Float32Array): Uint32Array {
+  return new Uint32Array(out.buffer, out.byteOffset, out.length);
 }

@@ -9,7 +9,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { VectorStoreError } from './errors.js';
 import type { VectorDtype } from './format.js';
-import { halfTable, toHalfBits } from './half.js';
+import { bitsView, decodeHalfRow, toHalfBits } from './half.js';
 
 export type ItemLayout = 'list' | 'compact';
 export type Item = Record<string, AttributeValue>;
@@ -97,12 +97,7 @@ export function decodeItem(item: Item, dim: number, out: Float32Array, offset: n
       }
     } else {
       const h = new Uint16Array(copy.buffer, copy.byteOffset, dim);
-      const lut = halfTable();
-      for (let j = 0; j < dim; j++) {
-        const x = lut[h[j]];
-        finite |= x - x !== 0 ? 1 : 0;
-        out[offset + j] = x;
-      }
+      finite = decodeHalfRow(h, 0, out, bitsView(out), offset, dim) ? 0 : 1;
     }
     if (finite) throw bad('binary vector holds NaN or infinity');
     return;

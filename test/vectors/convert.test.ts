@@ -187,7 +187,7 @@ describe('streaming: memory does not grow with the input', () => {
     expect(r.status, r.stderr).toBe(0);
     const rssKb = Number(/maxrss (\d+)/.exec(r.stderr)?.[1]);
     expect(rssKb * 1024).toBeLessThan(0.75 * size);
-    const store = openEmbeddedStore(tmp.path('large.tcv'), { vectors: 'lazy' });
+    const store = openEmbeddedStore(tmp.path('large.tcv'), { mode: 'paged' });
     expect(store.size).toBe(n);
     expect(store.vectorAt(store.indexOf('w99999'))[0]).toBeCloseTo(0.999, 3);
   }, 120_000);

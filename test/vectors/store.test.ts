@@ -36,7 +36,15 @@ describe('embedded store round trip', () => {
     expect(s.count).toBe(WORDS.length);
     expect(s.unkIndex).toBe(WORDS.indexOf('<unk>'));
     const bytes = readFileSync(tmp.path('a.tcv'));
-    for (const store of [openEmbeddedStore(tmp.path('a.tcv')), openEmbeddedStore(tmp.path('a.tcv'), { vectors: 'lazy' }), openEmbeddedStore(new Uint8Array(bytes))]) {
+    const opened = [
+      openEmbeddedStore(tmp.path('a.tcv')),
+      openEmbeddedStore(tmp.path('a.tcv'), { mode: 'memory' }),
+      openEmbeddedStore(tmp.path('a.tcv'), { cacheBytes: 0 }),
+      openEmbeddedStore(new Uint8Array(bytes)),
+      openEmbeddedStore(new Uint8Array(Buffer.concat([Buffer.alloc(3), bytes])).subarray(3)), // unaligned: copied
+    ];
+    expect(opened.map((s) => s.mode)).toEqual(['paged', 'memory', 'paged', 'memory', 'memory']);
+    for (const store of opened) {
       expect(store.dim).toBe(7);
       expect(store.size).toBe(WORDS.length);
       expect(store.metadata()).toEqual({ source: 'test' });
@@ -103,10 +111,27 @@ describe('embedded store round trip', () => {
     expect(s2.count).toBe(3);
   });
 
+  it('paged mode reads only the header at open, then pages on demand, and keeps them', async () => {
+    const words = Array.from({ length: 20000 }, (_, i) => `p${i}`);
+    await write('paged.tcv', words.map((w, i) => [w, vec(i, 16)]), 16, 'f16');
+    const store = openEmbeddedStore(tmp.path('paged.tcv'));
+    expect(store.pagesRead).toBe(2); // offsets[0] and offsets[count], checked at open
+    store.lookup(['p1', 'p19999', 'nope']);
+    const after = store.pagesRead;
+    expect(after).toBeGreaterThan(2);
+    expect(after).toBeLessThan(12);
+    store.lookup(['p1', 'p19999', 'nope']);
+    expect(store.pagesRead).toBe(after); // served from memory
+    const all = openEmbeddedStore(tmp.path('paged.tcv'), { mode: 'memory' });
+    for (let i = 0; i < words.length; i += 997) expect(store.vectorAt(store.indexOf(words[i]))).toEqual(all.vectorAt(i));
+    store.close();
+    expect(() => store.lookup(['p5000'])).toThrow(/store is closed/);
+  });
+
   it('many words: hash table grows, every word found, absent words not', async () => {
     const words = Array.from({ length: 5000 }, (_, i) => `w${i}`);
     await write('big.tcv', words.map((w, i) => [w, vec(i, 2)]), 2);
-    const store = openEmbeddedStore(tmp.path('big.tcv'), { vectors: 'lazy' });
+    const store = openEmbeddedStore(tmp.path('big.tcv'), { mode: 'paged' });
     words.forEach((w, i) => expect(store.indexOf(w)).toBe(i));
     for (let i = 5000; i < 6000; i++) expect(store.indexOf(`w${i}`)).toBe(-1);
     expect(store.header.tableSlots).toBe(16384);
@@ -144,9 +169,9 @@ describe('corrupt and truncated files -> typed errors naming the file', () => {
     expect(() => openEmbeddedStore(bad)).toThrow(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not a tinycnn vector store`));
     for (const cut of [0, 10, HEADER_BYTES - 1, HEADER_BYTES, 200, good.length - 100, good.length - 1]) {
       const p = tmp.write(`cut${cut}.tcv`, good.subarray(0, cut));
-      for (const vectors of ['memory', 'lazy'] as const) {
+      for (const mode of ['memory', 'paged'] as const) {
         let err: unknown;
-        try { openEmbeddedStore(p, { vectors }); } catch (e) { err = e; }
+        try { openEmbeddedStore(p, { mode }); } catch (e) { err = e; }
         expect(err, `cut at ${cut}`).toBeInstanceOf(VectorStoreError);
         expect((err as VectorStoreError).code).toBe('VECTORS_CORRUPT');
         expect((err as Error).message).toContain(p);
@@ -173,7 +198,7 @@ describe('corrupt and truncated files -> typed errors naming the file', () => {
     const damaged = openEmbeddedStore(p);
     expect(() => damaged.lookup([WORDS[0]])).toThrow(/vector 0 holds NaN or infinity/);
     expect(() => openEmbeddedStore(p, { verify: true })).toThrow(/body checksum mismatch/);
-    expect(() => openEmbeddedStore(p, { verify: true, vectors: 'lazy' })).toThrow(/body checksum mismatch/);
+    expect(() => openEmbeddedStore(p, { verify: true, mode: 'paged' })).toThrow(/body checksum mismatch/);
     expect(() => openEmbeddedStore(tmp.path('ok2.tcv'), { verify: true })).not.toThrow();
   });
 

@@ -114,7 +114,7 @@ async function* textRecords(src: ByteSource, dim: number, count: number | undefi
 }
 
 async function tcvReader(path: string): Promise<VectorReader> {
-  const store = openEmbeddedStore(path, { vectors: 'lazy' });
+  const store = openEmbeddedStore(path, { cacheBytes: 0 }); // sequential scan: 4 recycled pages, no cache
   let done = 0;
   const rowBytes = store.header.fileBytes > 0 ? (store.header.tableOffset - store.header.vectorsOffset) / Math.max(1, store.size) : 0;
   async function* records(): AsyncGenerator<VectorRecord> {

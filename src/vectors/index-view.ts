@@ -1,0 +1,179 @@
+/**
+ * Two ways to reach a store file's bytes:
+ *   ResidentIndex  typed-array views over the whole file in memory
+ *   PagedFile      16 KiB pages read with fs.readSync on first touch and kept (up to a byte
+ *                  budget; past it pages are read for the call and dropped). Opening costs
+ *                  O(1) for any vocabulary size; the pages lookups touch are read once, then
+ *                  served from memory, so a small store ends up fully resident and a 3 GB
+ *                  one keeps its hot words.
+ * Both answer the lookups' questions about the index region (hash table, word offsets, word
+ * pool) through IndexView; positions there are relative to tableOffset.
+ */
+import { readSync } from 'node:fs';
+import { VectorStoreError } from './errors.js';
+
+export interface IndexView {
+  /** table[slot]: 0 = empty, else word index + 1. */
+  slot(slot: number): number;
+  /** offsets[row]: start of word `row` in the pool. */
+  offset(row: number): number;
+  /** True when pool[start, start + len) equals key[0, len). */
+  equals(start: number, key: Uint8Array, len: number): boolean;
+  /** A copy of pool[start, end). */
+  bytes(start: number, end: number): Uint8Array;
+}
+
+/** Index views over the file's bytes in memory. */
+export class ResidentIndex implements IndexView {
+  private readonly table: Uint32Array; // (tableSlots)
+  private readonly offsets: Uint32Array; // (count + 1)
+  private readonly pool: Uint8Array; // (poolBytes)
+  /**
+   * @param region bytes [tableOffset, fileBytes); byteOffset a multiple of 4
+   * @param slots hash table slots
+   * @param count words
+   */
+  constructor(region: Uint8Array, slots: number, count: number) {
+    this.table = new Uint32Array(region.buffer, region.byteOffset, slots);
+    this.offsets = new Uint32Array(region.buffer, region.byteOffset + 4 * slots, count + 1);
+    this.pool = region.subarray(4 * slots + 4 * (count + 1));
+  }
+  slot(slot: number): number {
+    return this.table[slot];
+  }
+  offset(row: number): number {
+    return this.offsets[row];
+  }
+  equals(start: number, key: Uint8Array, len: number): boolean {
+    const pool = this.pool;
+    let j = 0;
+    while (j < len && pool[start + j] === key[j]) j++;
+    return j === len;
+  }
+  bytes(start: number, end: number): Uint8Array {
+    return this.pool.slice(start, end);
+  }
+}
+
+const PAGE_BITS = 14;
+const PAGE = 1 << PAGE_BITS; // 16 KiB
+
+/** A file read page by page on demand, with the pages kept in memory. */
+export class PagedFile {
+  /** Pages read from disk so far. */
+  pagesRead = 0;
+  /** Bytes of pages held. */
+  bytesCached = 0;
+  private readonly dir: ((Uint8Array | undefined)[] | undefined)[]; // pages in groups of 1024: O(1) to create
+  // once the budget is spent: a ring of 4 recent pages, so sequential scans (and a lookup's
+  // table / offsets / pool / vector pages) still read each page once
+  private spares: { p: number; buf: Uint8Array }[] | undefined;
+  private nextSpare = 0;
+
+  /**
+   * @param fd open file (owned by the caller)
+   * @param size file size in bytes
+   * @param name file name for errors
+   * @param budget bytes of pages to keep (default 64 MiB)
+   */
+  constructor(private fd: number, private readonly size: number, private readonly name: string, private readonly budget = 64 * 2 ** 20) {
+    this.dir = new Array(Math.ceil(size / PAGE / 1024));
+  }
+
+  /** Stops reading (the file was closed). */
+  detach(): void {
+    this.fd = -1;
+  }
+
+  private page(p: number): Uint8Array {
+    const group = this.dir[p >>> 10];
+    const have = group?.[p & 1023];
+    if (have) return have;
+    const len = Math.min(PAGE, this.size - p * PAGE);
+    const keep = this.bytesCached + len <= this.budget;
+    let spare: { p: number; buf: Uint8Array } | undefined;
+    if (!keep) {
+      const spares = (this.spares ??= Array.from({ length: 4 }, () => ({ p: -1, buf: new Uint8Array(PAGE) })));
+      for (const s of spares) if (s.p === p) return s.buf.subarray(0, len);
+      spare = spares[this.nextSpare++ & 3];
+      spare.p = -1;
+    }
+    if (this.fd < 0) throw new VectorStoreError('VECTORS_ARGS', this.name, 'store is closed');
+    const buf = spare ? spare.buf.subarray(0, len) : new Uint8Array(len);
+    let done = 0;
+    while (done < len) {
+      const n = readSync(this.fd, buf, done, len - done, p * PAGE + done);
+      if (n === 0) throw new VectorStoreError('VECTORS_CORRUPT', this.name, `truncated: file ended at byte ${p * PAGE + done}`);
+      done += n;
+    }
+    this.pagesRead++;
+    if (spare) spare.p = p;
+    else {
+      (this.dir[p >>> 10] ??= new Array(1024))[p & 1023] = buf;
+      this.bytesCached += len;
+    }
+    return buf;
+  }
+
+  /** Little-endian u32 at a 4-aligned position (never crosses a page). */
+  u32(pos: number): number {
+    const b = this.page(pos >>> PAGE_BITS);
+    const o = pos & (PAGE - 1);
+    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+  }
+
+  /** True when bytes [pos, pos + len) equal key[0, len). */
+  equals(pos: number, key: Uint8Array, len: number): boolean {
+    for (let j = 0; j < len; ) {
+      const b = this.page(pos >>> PAGE_BITS);
+      const o = pos & (PAGE - 1);
+      const n = Math.min(len - j, b.length - o);
+      for (let k = 0; k < n; k++) if (b[o + k] !== key[j + k]) return false;
+      j += n;
+      pos += n;
+    }
+    return true;
+  }
+
+  /** Copies bytes [pos, pos + len) into out[outOff, outOff + len). */
+  copy(pos: number, out: Uint8Array, outOff: number, len: number): void {
+    for (let j = 0; j < len; ) {
+      const b = this.page(pos >>> PAGE_BITS);
+      const o = pos & (PAGE - 1);
+      const n = Math.min(len - j, b.length - o);
+      out.set(b.subarray(o, o + n), outOff + j);
+      j += n;
+      pos += n;
+    }
+  }
+}
+
+/** Index views through a PagedFile. */
+export class PagedIndex implements IndexView {
+  private readonly offsetsAt: number;
+  private readonly poolAt: number;
+  /**
+   * @param file the store file
+   * @param tableOffset file position of the hash table
+   * @param slots hash table slots
+   * @param count words
+   */
+  constructor(private readonly file: PagedFile, private readonly tableOffset: number, slots: number, count: number) {
+    this.offsetsAt = tableOffset + 4 * slots;
+    this.poolAt = this.offsetsAt + 4 * (count + 1);
+  }
+  slot(slot: number): number {
+    return this.file.u32(this.tableOffset + 4 * slot);
+  }
+  offset(row: number): number {
+    return this.file.u32(this.offsetsAt + 4 * row);
+  }
+  equals(start: number, key: Uint8Array, len: number): boolean {
+    return this.file.equals(this.poolAt + start, key, len);
+  }
+  bytes(start: number, end: number): Uint8Array {
+    const out = new Uint8Array(end - start);
+    this.file.copy(this.poolAt + start, out, 0, end - start);
+    return out;
+  }
+}
