@@ -46,7 +46,7 @@ def timed(run, budget):
     """p50 / min / max (µs) of individually timed calls, timeit-style."""
     t0 = time.perf_counter()
     calls = 0
-    while calls < 3 or time.perf_counter() - t0 < 0.01:
+    while time.perf_counter() - t0 < 0.01:  # >= 10 ms (one call for slow tasks)
         run()
         calls += 1
     estimate_ms = (time.perf_counter() - t0) * 1e3 / calls
@@ -56,7 +56,7 @@ def timed(run, budget):
     total_ms = min(budget["maxTime"], max(budget["minTime"], budget["samples"] * estimate_ms))
     samples = []
     end = time.perf_counter() + total_ms / 1e3
-    while len(samples) < 10 or time.perf_counter() < end:
+    while len(samples) < 3 or time.perf_counter() < end:
         s = time.perf_counter_ns()
         run()
         samples.append(time.perf_counter_ns() - s)

@@ -72,9 +72,10 @@ async function time(request) {
     const result = run();
     if (isPromise(result)) await result;
   };
+  // Estimate the call time over >= 10 ms (one call for slow tasks; it doubles as warm-up).
   const t0 = performance.now();
   let calls = 0;
-  while (calls < 3 || performance.now() - t0 < 10) {
+  while (performance.now() - t0 < 10) {
     await call();
     calls++;
   }
@@ -82,7 +83,7 @@ async function time(request) {
   const budget = Math.min(request.maxTime, Math.max(request.minTime, request.samples * estimateMs));
   globalThis.gc?.(); // start every task from a clean heap: one contender's garbage is not another's pause
   const async = isPromise(run());
-  const bench = new Bench({ time: budget, iterations: 10, warmup: true, warmupTime: request.warmupTime, warmupIterations: 5, throws: true });
+  const bench = new Bench({ time: budget, iterations: 3, warmup: true, warmupTime: request.warmupTime, warmupIterations: 2, throws: true });
   bench.add(request.runtime, async ? call : run);
   await bench.run();
   const result = bench.tasks[0].result;
