@@ -107,7 +107,7 @@ function main(): void {
     convCase('SM conv tower, 20 tokens', backends, sm, [20], 'tanh'),
     convCase('SM conv tower, 64 tokens', backends, sm, [64], 'tanh'),
     denseCase('SM combined_feature_vector 204 -> 200, tanh', backends, 200, 204, 1),
-    convCase('large: 104 filters, k 5, 300-d, 500 tokens (inner-loop efficiency)', backends, [{ filters: 104, channels: 1, k: 5, dim: 300 }], [500], 'relu'),
+    convCase('Kim conv bank, 1000 tokens (in L2-sized blocks)', backends, kim(1), [1000], 'relu'),
   ];
 
   if (only) cases.splice(0, cases.length, ...cases.filter((c) => c.name.includes(only)));
