@@ -15,9 +15,10 @@ const base = () => $('api-base').value.trim();
 function start() {
   const fromQuery = new URLSearchParams(window.location.search).get('api');
   $('api-base').value = fromQuery ?? remembered() ?? '';
+  // Enter in the field fires "change" (when edited) and then "submit": both share one /health call,
+  // and a failed check is forgotten, so pressing Connect again retries it.
   $('api-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    healthByBase.delete(base());
     void showHealth();
   });
   $('api-base').addEventListener('change', () => void showHealth());
