@@ -7,6 +7,7 @@ import { TinyCnnError } from '../errors.js';
 import { runClassify } from './classify.js';
 import { runConvert } from './convert.js';
 import { runLogits } from './logits.js';
+import { runServe } from './serve.js';
 import { runCost } from './cost.js';
 import { runPlan } from './plan.js';
 import { runLoadtest } from './loadtest.js';
@@ -16,6 +17,7 @@ type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   classify: { run: runClassify, help: 'classify [SENTENCE...]            Kim CNN on a sentence (args or stdin), with the default weights and vectors' },
   logits: { run: runLogits, help: 'logits --model M --input X.json    raw logits of one input or a batch (a JSON list)' },
+  serve: { run: runServe, help: 'serve [--port N] [--model M]       the Lambda handler as a local HTTP server (127.0.0.1:3000)' },
   convert: { run: runConvert, help: 'convert IN OUT.safetensors         .pt/.pth (castorini pickles, state_dicts), .safetensors, .onnx' },
   cost: { run: runCost, help: 'cost [FILE...|-] [--arch A] [--json]    latency percentiles, cold starts and cost per 1M requests from Lambda REPORT lines' },
   plan: { run: runPlan, help: 'plan FILE... [--slo-ms MS] [--charts [DIR]]  cheapest memory x arch x batch meeting a p99 objective' },

@@ -54,7 +54,7 @@ export function parseEvent(event: unknown, maxBodyBytes: number): HttpRequest {
       kind: 'rest-v1',
       method: e.httpMethod.toUpperCase(),
       path: normalizePath(typeof e.path === 'string' ? e.path : '/', undefined),
-      headers: { ...lowerCase(e.multiValueHeaders), ...lowerCase(e.headers) },
+      headers: Object.assign(lowerCase(e.multiValueHeaders), lowerCase(e.headers)),
       body: decodeBody(e.body, e.isBase64Encoded === true, maxBodyBytes),
       requestId: typeof context.requestId === 'string' ? context.requestId : undefined,
     };

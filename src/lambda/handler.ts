@@ -18,7 +18,7 @@ import { parseEvent, type HttpRequest } from './events.js';
 import { errorResponse, HttpError, jsonResponse, preflightResponse, type LambdaResponse } from './http.js';
 import { answerKim, answerSm, type Answer } from './predict.js';
 import { modelOfBody, parseJsonObject, readKimRequest, readSmRequest } from './requests.js';
-import { initRuntime, type InitOptions, type Runtime } from './runtime.js';
+import { initRuntime, shortName, type InitOptions, type Runtime } from './runtime.js';
 
 /** The parts of the Lambda context object the handler reads. */
 export interface LambdaContext {
@@ -86,7 +86,7 @@ async function route(runtime: Runtime, request: HttpRequest, start: number, cold
     model: served.name,
     cold_start: coldStart,
   };
-  return jsonResponse(200, answer.batch ? { results: answer.items, ...timings } : { ...answer.items[0], ...timings });
+  return jsonResponse(200, Object.assign(answer.batch ? { results: answer.items } : answer.items[0], timings));
 }
 
 /** The model a POST is for: the route's, or on '/' the only one served, or the one the body's fields name. */
@@ -109,7 +109,7 @@ function health(runtime: Runtime): Record<string, unknown> {
   const models: Record<string, unknown> = {};
   for (const [kind, served] of runtime.models) {
     const spec = served.model.spec;
-    models[kind] = { file: served.name, labels: spec.labels, dim: spec.dim, vectors: served.vectors.name, tokenizer: served.model.metadata['tinycnn.tokenizer'] ?? 'clean_str_sst' };
+    models[kind] = { file: served.name, labels: spec.labels, dim: spec.dim, vectors: shortName(served.vectors.name), tokenizer: served.model.metadata['tinycnn.tokenizer'] ?? 'clean_str_sst' };
   }
   const { maxBatch, maxTokens, maxBodyBytes } = runtime.config;
   return { status: 'ok', backend: runtime.flavour, models, limits: { max_batch: maxBatch, max_tokens: maxTokens, max_body_bytes: maxBodyBytes } };

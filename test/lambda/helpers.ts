@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { readConfig, type LambdaConfig } from '../../src/lambda/config.js';
 import type { LambdaResponse } from '../../src/lambda/http.js';
 import { probeValues } from '../../src/model/probe.js';
-import type { Embedding, VectorSource } from '../../src/vectors/store.js';
+import type { EmbedOptions, Embedding, VectorSource } from '../../src/vectors/store.js';
 
 const EVENTS = fileURLToPath(new URL('./events/', import.meta.url));
 
@@ -28,10 +28,11 @@ export function fakeStore(dim: number, name = `fake-${dim}d`): VectorSource & { 
     name,
     dim,
     calls: 0,
-    async embed(tokens: readonly string[]): Promise<Embedding> {
+    async embed(tokens: readonly string[], options: EmbedOptions = {}): Promise<Embedding> {
       store.calls++;
       if (tokens.includes(FAULT_TOKEN)) throw new Error(`cannot read ${FAULT_SECRET}`);
-      const matrix = new Float32Array(tokens.length * dim);
+      const matrix = options.out ?? new Float32Array(tokens.length * dim);
+      matrix.fill(0, 0, tokens.length * dim);
       const unknown: string[] = [];
       const unknownPositions: number[] = [];
       tokens.forEach((t, i) => {

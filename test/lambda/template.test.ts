@@ -1,0 +1,73 @@
+/** template.yaml (AWS SAM) parses and points at what `npm run package` makes: index.handler, nodejs22.x, the zip. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse, type Tags } from 'yaml';
+import { DEFAULT_ZIP } from '../../src/package/build.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** CloudFormation's short-form intrinsics (!Ref, !If, ...) as their long forms. */
+const CFN_TAGS: Tags = [
+  ...['Ref', 'Sub', 'GetAtt', 'ImportValue', 'Base64', 'GetAZs'].map((name) => ({
+    tag: `!${name}`,
+    resolve: (value: string) => (name === 'Ref' ? { Ref: value } : { [`Fn::${name}`]: value }),
+  })),
+  ...['If', 'Equals', 'Not', 'And', 'Or', 'Join', 'Select', 'Split', 'FindInMap', 'Sub', 'GetAtt'].map((name) => ({
+    tag: `!${name}`,
+    collection: 'seq' as const,
+    resolve: (seq: { toJSON(): unknown }) => ({ [`Fn::${name}`]: seq.toJSON() }),
+  })),
+];
+
+const template = parse(readFileSync(join(ROOT, 'template.yaml'), 'utf8'), { customTags: CFN_TAGS }) as Record<string, any>;
+const functions = Object.entries(template.Resources as Record<string, any>).filter(([, r]) => r.Type === 'AWS::Serverless::Function');
+
+describe('template.yaml', () => {
+  it('is a SAM template with the architecture, memory and vector-store parameters', () => {
+    expect(template.Transform).toBe('AWS::Serverless-2016-10-31');
+    expect(template.Parameters.Architecture.AllowedValues).toEqual(['x86_64', 'arm64']);
+    expect(template.Parameters.MemorySize).toMatchObject({ Type: 'Number', MinValue: 128, MaxValue: 10240 });
+    for (const name of ['KimVectorStore', 'SmVectorStore']) {
+      expect(template.Parameters[name].Default).toBe('embedded');
+      const pattern = new RegExp(template.Parameters[name].AllowedPattern);
+      expect(pattern.test('embedded') && pattern.test('word2vec300d') && !pattern.test('a b')).toBe(true);
+    }
+  });
+
+  it('runs index.handler on nodejs22.x from the zip npm run package writes', () => {
+    const globals = template.Globals.Function;
+    expect(globals.Handler).toBe('index.handler');
+    expect(globals.Runtime).toBe('nodejs22.x');
+    expect(globals.CodeUri).toBe(DEFAULT_ZIP);
+    expect(globals.Architectures).toEqual([{ Ref: 'Architecture' }]);
+    expect(globals.MemorySize).toEqual({ Ref: 'MemorySize' });
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.package).toMatch(/build\/src\/package\/main\.js/);
+    expect(pkg.scripts.package).not.toMatch(/--out/);
+    for (const [, fn] of functions) {
+      for (const key of ['Handler', 'Runtime', 'CodeUri']) expect(fn.Properties[key]).toBeUndefined(); // nothing overrides the globals
+    }
+  });
+
+  it('has one function per model behind one HTTP API, DynamoDB read access only when chosen', () => {
+    expect(template.Resources.HttpApi.Type).toBe('AWS::Serverless::HttpApi');
+    const byModel = Object.fromEntries(functions.map(([, fn]) => [fn.Properties.Environment.Variables.TINYCNN_MODEL, fn]));
+    expect(Object.keys(byModel).sort()).toEqual(['kim', 'sm']);
+    for (const [model, param, condition] of [['kim', 'KimVectorStore', 'KimUsesDynamoDB'], ['sm', 'SmVectorStore', 'SmUsesDynamoDB']]) {
+      const fn = byModel[model];
+      const paths = Object.values(fn.Properties.Events as Record<string, any>).map((e) => {
+        expect(e.Type).toBe('HttpApi');
+        expect(e.Properties.ApiId).toEqual({ Ref: 'HttpApi' });
+        return e.Properties.Path;
+      });
+      expect(paths).toContain(`/${model}`);
+      expect(template.Conditions[condition]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: param }, 'embedded'] }] });
+      expect(fn.Properties.Environment.Variables.TINYCNN_VECTOR_STORE).toEqual({ 'Fn::If': [condition, 'dynamodb', 'embedded'] });
+      expect(fn.Properties.Policies).toEqual([
+        { 'Fn::If': [condition, { DynamoDBReadPolicy: { TableName: { Ref: param } } }, { Ref: 'AWS::NoValue' }] },
+      ]);
+    }
+  });
+});
