@@ -2,7 +2,8 @@
 // to float32) against Math.tanh rounded to float32, over the whole float32 range:
 // every 509th bit pattern of each sign (8.4 M values: all binades, denormals
 // included) plus the special and threshold values. Bound: 1 ulp. Set
-// TINYCNN_TANH_EXHAUSTIVE=1 to check all 2^31 non-negative patterns (~5 minutes).
+// TINYCNN_TANH_EXHAUSTIVE=1 to check all 2^31 non-negative patterns (several minutes;
+// last run: 2,147,483,641 identical to fround(Math.tanh), 7 at 1 ulp, just above 2^-8).
 import * as v8 from 'node:v8';
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
