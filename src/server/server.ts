@@ -15,6 +15,7 @@ import type { LambdaResponse } from '../lambda/http.js';
 import type { InitOptions } from '../lambda/runtime.js';
 import { toApiGatewayV2Event } from './event.js';
 import { formatReport, maxMemoryUsedMb } from './report.js';
+import { createWebRoutes, type WebOptions } from '../web/routes.js';
 
 /** Lambda's limit on a synchronous invocation's request payload (6 MB). */
 export const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
@@ -32,6 +33,8 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** Passed to the handler's INIT (precompiled wasm, custom stores). */
   init?: Omit<InitOptions, 'log'>;
+  /** The demo page (GET /, /assets/*) and /report (src/web), answered before the handler; false: the API only. */
+  web?: WebOptions | false;
 }
 
 export interface LocalServer {
@@ -80,7 +83,10 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
     return run;
   };
 
+  const web = options.web === false ? undefined : createWebRoutes(options.web);
   const server = createServer((req, res) => {
+    const page = web?.(req.method ?? 'GET', req.url ?? '/'); // no invocation, no REPORT line
+    if (page !== undefined) return send(res, req, page);
     readBody(req, MAX_REQUEST_BYTES).then(
       async (body) => {
         if (body === undefined) return send(res, req, { statusCode: 413, headers: { 'Content-Type': 'application/json', Connection: 'close' }, body: '{"message":"Request Entity Too Large"}', isBase64Encoded: false });
