@@ -86,7 +86,9 @@ export function convBank(
   const landingBytes = channels > 1 ? channels * maxTokens * dim * 4 : 0;
   const desc = heap.scratch(
     descBytes + outBytes + inputBytes + landingBytes,
-    `a batch of ${batch} sentence(s) with ${rows - 2 * pad * batch} tokens in all (${channels} x ${dim})`,
+    'a batch of {a} sentence(s) with {b} tokens in all',
+    batch,
+    rows - 2 * pad * batch,
   );
   const out = desc + descBytes;
   const input = out + outBytes;

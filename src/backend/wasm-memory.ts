@@ -55,19 +55,22 @@ export class WasmHeap {
   /**
    * Makes `bytes` of scratch available for the current call; returns its byte
    * offset. Scratch is valid until the next call to scratch() or alloc().
+   * `what` names the request in an error, with {a} and {b} replaced by a and b
+   * (passed as numbers so the call allocates nothing unless it fails).
    */
-  scratch(bytes: number, what: string): number {
-    this.ensure(this.top + bytes, what);
+  scratch(bytes: number, what: string, a = 0, b = 0): number {
+    this.ensure(this.top + bytes, what, a, b);
     return this.top;
   }
 
   /** Grows memory so that [0, end) is addressable, or throws INPUT_TOO_LARGE. */
-  private ensure(end: number, what: string): void {
+  private ensure(end: number, what: string, a = 0, b = 0): void {
     if (end <= this.memory.buffer.byteLength) return;
+    const request = (): string => what.replace('{a}', String(a)).replace('{b}', String(b));
     if (end > this.maxBytes) {
       throw new BackendError(
         this.backend,
-        `${what} needs ${mib(end)} of wasm memory, more than the cap of ${mib(this.maxBytes)}; split the batch or shorten the input`,
+        `${request()} needs ${mib(end)} of wasm memory, more than the cap of ${mib(this.maxBytes)}; split the batch or shorten the input`,
         'INPUT_TOO_LARGE',
       );
     }
@@ -79,7 +82,7 @@ export class WasmHeap {
     } catch (error) {
       throw new BackendError(
         this.backend,
-        `${what} needs ${mib(end)} of wasm memory and the runtime refused to grow it (${(error as Error).message})`,
+        `${request()} needs ${mib(end)} of wasm memory and the runtime refused to grow it (${(error as Error).message})`,
         'INPUT_TOO_LARGE',
       );
     }

@@ -107,7 +107,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       const width = panels * PANEL;
       // scratch, bytes: x (batch, inFeatures) f32 | out (batch, width) f32
       const xBytes = align(batch * inFeatures * 4);
-      const xAt = heap.scratch(xBytes + batch * width * 4, `a dense layer over ${batch} row(s)`);
+      const xAt = heap.scratch(xBytes + batch * width * 4, 'a dense layer over {a} row(s)', batch);
       const outAt = xAt + xBytes;
       const { f32 } = heap;
       const n = batch * inFeatures;
