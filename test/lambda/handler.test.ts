@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHandler, type Handler } from '../../src/lambda/handler.js';
+import { kernelModule } from '../../src/backend/wasm-module.js';
 import { tokenize } from '../../src/text/tokenizer.js';
 import { fakeStore, fixtureEvent, json, testConfig, UNKNOWN_PREFIX, v2, vectorOf } from './helpers.js';
 
@@ -165,5 +166,44 @@ describe('API', () => {
     expect(health.statusCode).toBe(200);
     expect(json(health)).toMatchObject({ status: 'ok', backend: handler.runtime.flavour, limits: { max_batch: 32, max_tokens: 512 } });
     expect(Object.keys(json(health).models)).toEqual(['kim', 'sm']);
+  });
+});
+
+describe('engine integration', () => {
+  it('a multichannel Kim CNN gets the same word vectors in both channels', async () => {
+    const config = testConfig({ TINYCNN_MODEL: 'kim', TINYCNN_KIM_WEIGHTS: 'test/golden/kim-multichannel.safetensors' });
+    const multi = await createHandler(config, { log: () => {}, openStore: (_m, _c, dim) => fakeStore(dim) });
+    const served = multi.runtime.models.get('kim')!;
+    expect(served.model.spec.kind === 'kim' && served.model.spec.channels).toBe(2);
+    const tokens = ['a', 'fine', 'film'];
+    const rows = new Float32Array(3 * 300);
+    tokens.forEach((t, i) => rows.set(vectorOf(t, 300), i * 300));
+    const data = new Float32Array(2 * rows.length); // (channels, tokens, dim)
+    data.set(rows, 0);
+    data.set(rows, rows.length);
+    const expected = Array.from(served.model.logits({ x: { data, tokens: 3 } }));
+    expect(json(await multi({ input: 'a fine film' })).output).toEqual(expected);
+    const batch = json(await multi({ inputs: ['a fine film', 'a fine film , really'] }));
+    expect(batch.results[0].output).toEqual(expected);
+  });
+
+  it('takes a precompiled WebAssembly.Module for the kernels', async () => {
+    const precompiled = await createHandler(testConfig(), { log: () => {}, wasmModule: kernelModule('wasm-simd'), openStore: (_m, _c, dim) => fakeStore(dim) });
+    const embedded = await createHandler(testConfig({ TINYCNN_BACKEND: 'wasm-simd' }), { log: () => {}, openStore: (_m, _c, dim) => fakeStore(dim) });
+    expect(precompiled.runtime.flavour).toBe('wasm-simd');
+    for (const event of [{ input: 'a fine film' }, { sent1: 'who wrote it', sent2: 'she did' }]) {
+      const a = json(await precompiled(event));
+      const b = json(await embedded(event));
+      expect(a.output ?? a.score).toEqual(b.output ?? b.score);
+    }
+  });
+
+  it('works with a store that returns its own matrix instead of filling the buffer it is given', async () => {
+    const own = (dim: number) => {
+      const inner = fakeStore(dim);
+      return { ...inner, embed: (tokens: readonly string[]) => inner.embed(tokens) };
+    };
+    const h = await createHandler(testConfig(), { log: () => {}, openStore: (_m, _c, dim) => own(dim) });
+    expect(json(await h({ inputs: ['a gripping , funny film', 'dull'] })).results[0].output).toEqual(engineKim('a gripping , funny film'));
   });
 });
