@@ -125,7 +125,7 @@ function main(): void {
   for (const c of cases) for (const f of FLAVOURS) for (let i = 0; i < 20; i++) c.run[f](); // warm-up: tier up to TurboFan
   for (let round = 0; round < ROUNDS; round++) {
     for (const c of cases) {
-      for (const f of FLAVOURS) {
+      for (const f of round % 2 ? [...FLAVOURS].reverse() : FLAVOURS) { // alternate which flavour goes first
         const times: number[] = [];
         const end = performance.now() + ROUND_MS / cases.length;
         do {
