@@ -4,6 +4,8 @@
 import * as v8 from 'node:v8';
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import wabtInit from 'wabt';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Backend } from '../../src/backend/backend.js';
@@ -175,5 +177,26 @@ describe('a precompiled wasmModule', () => {
     const module = new WebAssembly.Module(parsed.toBinary({}).buffer);
     parsed.destroy();
     expect(() => select({ wasmModule: module })).toThrow(expect.objectContaining({ code: 'ABI_MISMATCH' }));
+  });
+});
+
+describe('in a fresh Node process, with its default flags', () => {
+  const built = new URL('../../build/src/backend/select.js', import.meta.url);
+  // the compiled package (npm test builds it first); skipped when vitest runs on an unbuilt tree
+  it.runIf(existsSync(built))('auto picks what the runtime has, and wasm-relaxed falls back with a notice where relaxed SIMD is off', () => {
+    const script = `import(${JSON.stringify(built.href)}).then(({ createBackend }) => {
+      const notices = [];
+      const auto = createBackend({ log: (l) => notices.push(l) }).flavour;
+      const relaxed = createBackend({ backend: 'wasm-relaxed', log: (l) => notices.push(l) }).flavour;
+      console.log(JSON.stringify({ auto, relaxed, notices }));
+    })`;
+    const env = { ...process.env };
+    delete env.TINYCNN_BACKEND;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env })) as { auto: string; relaxed: string; notices: string[] };
+    if (process.versions.node.startsWith('20.')) {
+      expect(out).toEqual({ auto: 'wasm-simd', relaxed: 'wasm-simd', notices: [expect.stringMatching(/wasm-relaxed requested.*wasm-simd/)] });
+    } else {
+      expect(out).toEqual({ auto: 'wasm-relaxed', relaxed: 'wasm-relaxed', notices: [] }); // Node 22+: relaxed SIMD is on
+    }
   });
 });
