@@ -5,9 +5,9 @@
 ;; WAT we choose exactly which v128 values are live in it, which instruction does
 ;; each job (v128.load32_splat -> one vbroadcastss from memory, relaxed_madd ->
 ;; one vfmadd231ps), and what the loop looks like to V8's optimiser. There is no
-;; runtime, allocator or GC in the module: it is ~2.5 KB, compiles in well under
+;; runtime, allocator or GC in the module: it is ~3.3 KB, compiles in well under
 ;; a millisecond, and JS owns the memory layout. kernels/build.mjs expands the
-;; MADD macro (and ;;@repeat blocks) and assembles two flavours from this one
+;; MADD macro (and ;;@define, ;;@repeat) and assembles two flavours from this one
 ;; source: plain SIMD128 (MADD = f32x4.mul + f32x4.add) and relaxed SIMD
 ;; (MADD = f32x4.relaxed_madd).
 ;;
@@ -53,11 +53,11 @@
   ;;
   ;; Max over time commutes with a monotone non-decreasing activation (ReLU, tanh)
   ;; and with adding a constant: max_t act(b + z_t) = act(b + max_t z_t). So the
-  ;; epilogue of each 4-row tile only folds its accumulators into a running max of
+  ;; epilogue of each MR-row tile only folds its accumulators into a running max of
   ;; raw dot products, and bias + activation run once per (sentence, filter).
   ;;
   ;; Loop order: panel of 8 filters (its k * dim * channels * 32 bytes stay in L1/L2)
-  ;; -> block -> tile of 4 output rows -> channel -> k * dim. A block is a range of
+  ;; -> block -> tile of MR output rows -> channel -> k * dim. A block is a range of
   ;; windows of one sentence (a whole sentence unless it is long). Every block of the
   ;; call sweeps a panel while it is hot, so the weights (1.4 MB for Kim, more than
   ;; L2) come from memory once per call, not once per sentence or row tile; JS sizes
