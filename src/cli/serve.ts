@@ -19,6 +19,17 @@ import { needsLambdaHeap, rerunWithLambdaHeap } from '../server/bootstrap.js';
 import { startServer } from '../server/server.js';
 import { UsageError } from './main.js';
 
+const USAGE = `usage: tinycnn serve [options]      (npm start)
+  --port N          TCP port (default $PORT, else 3000; 0 = any free port)
+  --host H          interface (default 127.0.0.1)
+  --model M         kim, sm or all (default $TINYCNN_MODEL, else all)
+  --backend B       auto, js, wasm-simd or wasm-relaxed (default $TINYCNN_BACKEND, else auto)
+  --memory MB       the emulated function memory: REPORT lines and V8 heap limits (default 128)
+  --quiet           no REPORT lines
+  --no-lambda-heap  keep this process's V8 heap settings
+Every TINYCNN_* variable of the Lambda function applies (see src/lambda/config.ts).
+Routes: POST /kim {"input": "..."}, POST /sm {"sent1": "...", "sent2": "..."}, POST /, GET /health.`;
+
 /**
  * Runs the local server until a signal stops it.
  * @param argv the arguments after `serve`
@@ -35,8 +46,13 @@ export async function runServe(argv: string[]): Promise<number> {
       memory: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       'no-lambda-heap': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const port = whole(values.port ?? process.env.PORT ?? '3000', values.port !== undefined ? '--port' : 'PORT', 0, 65535);
   const memorySizeMb = whole(values.memory ?? process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '128', '--memory', 128, 10240);
   if (!values['no-lambda-heap'] && needsLambdaHeap()) return rerunWithLambdaHeap(memorySizeMb);

@@ -3,8 +3,9 @@
  *   Kim  {"input": "text"}                    | {"inputs": ["text", ...]}
  *   SM   {"sent1": "q", "sent2": "a"[, "ext": [4 numbers]]}
  *        | {"pairs": [{"sent1", "sent2"[, "ext"]} or ["q", "a"], ...]}
- * Every refusal is an HttpError 400 (413 for a batch over the limit is not used:
- * the body itself was acceptable) with a message naming the field.
+ * Every refusal is an HttpError 400 with a stable code and a message naming the
+ * field (a batch over TINYCNN_MAX_BATCH is 400 BATCH_TOO_LARGE, not 413: the body's
+ * size was acceptable, its content is not).
  */
 import type { ModelKind } from './config.js';
 import { HttpError } from './http.js';
@@ -41,7 +42,7 @@ export function parseJsonObject(body: string): Record<string, unknown> {
   if (body.trim() === '') throw new HttpError(400, 'INVALID_BODY', 'the request body is empty; send a JSON object such as {"input": "a fine movie"}');
   let value: unknown;
   try {
-    value = JSON.parse(body);
+    value = JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body); // tolerate a UTF-8 byte-order mark
   } catch (error) {
     throw new HttpError(400, 'INVALID_JSON', `the request body is not valid JSON (${(error as Error).message.slice(0, 120)})`);
   }

@@ -144,6 +144,11 @@ describe('API', () => {
     expect(body.results[1].unknown_tokens).toEqual({ sent1: [], sent2: ['zzthat'] });
   });
 
+  it('tolerates a UTF-8 byte-order mark before the JSON', async () => {
+    const response = await handler(v2('POST', '/kim', `\ufeff${JSON.stringify({ input: 'a fine film' })}`));
+    expect(json(response).output).toEqual(engineKim('a fine film'));
+  });
+
   it('POST / picks the model from the body when both are served', async () => {
     expect(json(await handler(v2('POST', '/', { input: 'good' }))).output).toHaveLength(6);
     expect(json(await handler(v2('POST', '/', { sent1: 'a', sent2: 'b' }))).score[0]).toHaveLength(2);
