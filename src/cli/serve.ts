@@ -15,7 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readConfig } from '../lambda/config.js';
-import { needsLambdaHeap, rerunWithLambdaHeap } from '../server/bootstrap.js';
+import { needsLambdaHeap, rerunWithLambdaHeap, stopWithParent } from '../server/bootstrap.js';
 import { startServer } from '../server/server.js';
 import { UsageError } from './main.js';
 
@@ -79,6 +79,7 @@ export async function runServe(argv: string[]): Promise<number> {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    stopWithParent(stop);
   });
   return 0;
 }

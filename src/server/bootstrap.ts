@@ -45,7 +45,7 @@ export function needsLambdaHeap(): boolean {
 export function rerunWithLambdaHeap(memorySizeMb: number): Promise<number> {
   const args = [...process.execArgv, ...lambdaHeapFlags(memorySizeMb), ...process.argv.slice(1)];
   const child = spawn(process.execPath, args, {
-    stdio: 'inherit',
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'], // the IPC channel closes when this process dies, however it dies
     env: { ...process.env, [WORKER_ENV]: '1', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySizeMb) },
   });
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
@@ -61,4 +61,15 @@ export function rerunWithLambdaHeap(memorySizeMb: number): Promise<number> {
       resolve(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1));
     });
   });
+}
+
+/**
+ * In the restarted process: calls `stop` when the launching process goes away (even by SIGKILL),
+ * so no orphaned server keeps the port. A no-op in a process that was not restarted.
+ * @param stop shuts the server down
+ */
+export function stopWithParent(stop: () => void): void {
+  if (process.env[WORKER_ENV] !== '1' || !process.connected) return;
+  process.channel?.unref(); // the channel alone must not keep the server alive
+  process.once('disconnect', stop);
 }

@@ -4,12 +4,12 @@
  * (Init Duration on the first) in the shape CloudWatch prints and src/cost parses; and the
  * `tinycnn serve` CLI prints its listening line and honours --port / PORT.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReportLine } from '../../src/cost/report.js';
 import { readConfig } from '../../src/lambda/config.js';
 import { startServer, type LocalServer } from '../../src/server/server.js';
-import { bundleCli, startChild } from './helpers.js';
+import { bundleCli, serverPid, startChild } from './helpers.js';
 
 let server: LocalServer;
 const logs: string[] = [];
@@ -116,6 +116,17 @@ describe('tinycnn serve', () => {
     const response = await fetch(`${child.url}/sm`, { method: 'POST', body: JSON.stringify({ sent1: 'a b', sent2: 'c d' }) });
     expect(response.status).toBe(200);
     expect(await child.stop()).toBe(0);
+  });
+
+  it('runs the server in a child with Lambda\'s heap flags that dies with its launcher, even on SIGKILL', async () => {
+    const child = await startChild(cli, ['--port', '0', '--quiet', '--model', 'sm']);
+    const worker = serverPid(child.child.pid!);
+    expect(worker).not.toBe(child.child.pid);
+    expect(readFileSync(`/proc/${worker}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['--max-semi-space-size=6', '--max-old-space-size=116']));
+    child.child.kill('SIGKILL');
+    const deadline = Date.now() + 5000;
+    while (existsSync(`/proc/${worker}`) && !readFileSync(`/proc/${worker}/stat`, 'utf8').includes(') Z ') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(`/proc/${worker}`) && !readFileSync(`/proc/${worker}/stat`, 'utf8').includes(') Z ')).toBe(false);
   });
 
   it('--port wins over PORT and REPORT lines go to stdout', async () => {
