@@ -1,0 +1,209 @@
+#!/usr/bin/env node
+/**
+ * npm run test:arm64 — proves that the one Lambda zip gives the same answers on arm64
+ * as on x86_64, without arm64 hardware:
+ *
+ *   1. sets up Debian's arm64 Node under qemu in .arm64/ (once; test/arm64/setup.mjs);
+ *   2. builds dist/tinycnn-lambda.zip when it is missing or older than the sources (npm run package);
+ *   3. unzips it into a temp folder, as Lambda does;
+ *   4. runs test/arm64/runner.mjs on the unzipped index.mjs under the host's Node (x86_64)
+ *      and under each arm64 Node (in parallel): golden inputs on every kernel flavour, and
+ *      sentences through the handler;
+ *   5. compares (test/arm64/compare.mjs): bit for bit where the same flavour ran on both sides,
+ *      within the golden tolerance otherwise, and arm64 against the fixtures' PyTorch logits.
+ *
+ *   node test/arm64/run.mjs [--fast] [--suites bookworm,trixie] [--keep]
+ *
+ * --fast    the CI subset: the -hostile golden fixtures (all six models, the hardest inputs), every 8th sentence
+ * --suites  which Debian arm64 Node to run (default both): bookworm = Node 18 (wasm-simd
+ *           only), trixie = Node 20 (wasm-relaxed too, as Lambda's Node 22/24 picks)
+ * --keep    keep the temp folder (unzipped package, each side's logits JSON, logs)
+ *
+ * Exit status 0 when every check passes. Times under qemu are emulation, not speed results.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { goldenFixtures } from './cases.mjs';
+import { compareSides, Totals } from './compare.mjs';
+import { ensureArm64, ROOT, SUITES } from './setup.mjs';
+import { unzip } from './unzip.mjs';
+
+const ZIP = join(ROOT, 'dist', 'tinycnn-lambda.zip');
+const RUNNER = join(ROOT, 'test', 'arm64', 'runner.mjs');
+
+/** A side's run failed (crashed, timed out, wrote nothing). */
+export class SideError extends Error {
+  constructor(side, message, log) {
+    super(`${side}: ${message}${log ? `\n--- last output of ${side} ---\n${log.trim().split('\n').slice(-25).join('\n')}` : ''}`);
+    this.name = 'SideError';
+    this.side = side;
+  }
+}
+
+const { values } = parseArgs({
+  options: {
+    fast: { type: 'boolean', default: false },
+    suites: { type: 'string', default: Object.keys(SUITES).join(',') },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const suites = values.suites.split(',').map((s) => s.trim()).filter(Boolean);
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+async function main() {
+  const started = performance.now();
+  const timings = [];
+  const step = async (name, work) => {
+    const t = performance.now();
+    const result = await work();
+    timings.push([name, performance.now() - t]);
+    return result;
+  };
+
+  const arm64 = await step('setup', () => suites.map((suite) => ensureArm64(suite)));
+  await step('package', () => ensurePackage());
+  const tmp = mkdtempSync(join(tmpdir(), 'tinycnn-arm64-'));
+  try {
+    const pkg = join(tmp, 'package');
+    const { helpers } = await step('unzip + helpers', async () => {
+      unzip(ZIP, pkg);
+      return { helpers: await bundleHelpers(join(tmp, 'helpers.mjs')) };
+    });
+    const run = (side, command) => runSide(side, command, { pkg, helpers: join(tmp, 'helpers.mjs'), out: join(tmp, `${side}.json`), log: join(tmp, `${side}.log`) });
+
+    const x86 = await step('x86_64 run', () => run('x86_64', [process.execPath]));
+    const arms = await step(`arm64 runs (${suites.join(' and ')} in parallel, emulated)`, () => Promise.all(arm64.map((node) => run(`arm64-${node.suite}`, node.command))));
+
+    const fixtures = goldenFixtures(ROOT, values.fast);
+    const totals = new Totals();
+    let passed = 0;
+    let failed = 0;
+    console.log(`\nx86_64: Node ${x86.result.machine.node} (V8 ${x86.result.machine.v8}), ${x86.result.machine.cpu}${x86.result.machine.fma ? ', FMA' : ', no FMA'}`);
+    console.log(`  index.handler ran: ${x86.result.auto}; flavours run: ${ranFlavours(x86.result)}  [${seconds(x86.result.ms.total)}]`);
+    arm64.forEach((node, i) => {
+      const { result } = arms[i];
+      console.log(`\narm64 ${node.suite}: Node ${result.machine.node} (V8 ${result.machine.v8}), ${SUITES[node.suite]}, emulated by ${node.emulator}`);
+      console.log(`  index.handler ran: ${result.auto}; flavours run: ${ranFlavours(result)}  [${seconds(result.ms.total)} under emulation]`);
+      const { checks, notes } = compareSides(x86.result, result, fixtures, helpers.TOLERANCE, totals);
+      for (const check of checks) {
+        console.log(`  ${check.ok ? 'PASS' : 'FAIL'} ${check.name}: ${check.detail}`);
+        if (check.ok) passed++;
+        else failed++;
+      }
+      for (const note of notes) console.log(`  note: ${note}`);
+    });
+
+    console.log(`\nlogits compared between x86_64 and arm64: ${totals.compared}, bit-identical: ${totals.identical} (${((100 * totals.identical) / Math.max(1, totals.compared)).toFixed(1)}%)`);
+    console.log(`worst error between the sides: ${totals.worst.toExponential(2)}; worst arm64 vs PyTorch: ${totals.worstPytorch.toExponential(2)} (bound ${helpers.TOLERANCE} * (1 + |ref|))`);
+    const total = performance.now() - started;
+    console.log(`wall time ${values.fast ? '(--fast)' : '(full)'}: ${seconds(total)} = ${timings.map(([name, ms]) => `${name} ${seconds(ms)}`).join(', ')}`);
+    if (values.keep) console.log(`kept: ${tmp}`);
+    console.log(`arm64: ${passed} passed, ${failed} failed`);
+    return failed === 0 && passed > 0 ? 0 : 1;
+  } finally {
+    if (!values.keep) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Flavours that really ran on a side, and what the others fell back to. */
+function ranFlavours(result) {
+  return Object.entries(result.flavours)
+    .map(([asked, ran]) => (asked === ran ? asked : `${asked} (unavailable: fell back to ${ran})`))
+    .join(', ');
+}
+
+/** Builds the zip when missing or older than anything it is built from (src, kernels, weights, package.json). */
+function ensurePackage() {
+  const reason = !existsSync(ZIP) ? 'missing' : newerThan(statSync(ZIP).mtimeMs);
+  if (reason === undefined) {
+    console.log(`package: ${ZIP.slice(ROOT.length + 1)} is up to date`);
+    return;
+  }
+  console.log(`package: ${ZIP.slice(ROOT.length + 1)} ${reason}: npm run package`);
+  const built = spawnSync('npm', ['run', 'package', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0 || !existsSync(ZIP)) throw new SideError('package', `npm run package exited ${built.status}`);
+}
+
+/** undefined when no input is newer than `mtime`, else why the zip is stale. */
+function newerThan(mtime) {
+  const walk = (path) => {
+    const stat = statSync(path);
+    if (!stat.isDirectory()) return stat.mtimeMs > mtime ? path : undefined;
+    if (path.endsWith('/generated') || path.endsWith('node_modules')) return undefined; // build outputs
+    for (const entry of readdirSync(path)) {
+      const found = walk(join(path, entry));
+      if (found) return found;
+    }
+    return undefined;
+  };
+  for (const input of ['src', 'kernels', 'weights', 'package.json']) {
+    const found = existsSync(join(ROOT, input)) ? walk(join(ROOT, input)) : undefined;
+    if (found) return `is older than ${found.slice(ROOT.length + 1)}`;
+  }
+  return undefined;
+}
+
+/**
+ * test/helpers/recipe.ts (golden inputs from recipes) and the golden TOLERANCE, bundled to
+ * plain JavaScript for Node 18: one source of truth with the vitest golden tests.
+ */
+async function bundleHelpers(outfile) {
+  const { build } = await import('esbuild');
+  await build({
+    stdin: {
+      contents: "export { inputFromRecipes } from './test/helpers/recipe.ts';\nexport { TOLERANCE } from './src/model/certificate.ts';\n",
+      resolveDir: ROOT,
+      loader: 'ts',
+      sourcefile: 'arm64-helpers.ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node18',
+    outfile,
+    logLevel: 'warning',
+  });
+  return import(outfile);
+}
+
+/**
+ * Runs runner.mjs under one Node, in the unzipped package as working directory (like /var/task).
+ * @param {string} side  'x86_64' | 'arm64-bookworm' | ...
+ * @param {string[]} command argv prefix that starts that Node
+ */
+function runSide(side, command, { pkg, helpers, out, log }) {
+  const env = { ...process.env, LAMBDA_TASK_ROOT: pkg };
+  for (const key of Object.keys(env)) if (key.startsWith('TINYCNN_') || key === 'NODE_OPTIONS') delete env[key]; // the package's defaults
+  const args = [...command.slice(1), RUNNER, '--package', pkg, '--recipes', helpers, '--out', out, ...(values.fast ? ['--fast'] : [])];
+  const limitMs = (values.fast ? 15 : 40) * 60_000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command[0], args, { cwd: pkg, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+    child.on('error', (error) => reject(new SideError(side, `cannot start ${command[0]}: ${error.message}`)));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      writeFileSync(log, output);
+      if (code !== 0) return reject(new SideError(side, signal === 'SIGKILL' ? `timed out after ${limitMs / 60_000} min` : `exited ${code ?? signal}`, output));
+      try {
+        resolve({ result: JSON.parse(readFileSync(out, 'utf8')), output });
+      } catch (error) {
+        reject(new SideError(side, `wrote no readable result (${error.message})`, output));
+      }
+    });
+  });
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    console.log('arm64: 0 passed, 1 failed');
+    process.exitCode = 1;
+  },
+);
