@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { readConfig } from '../lambda/config.js';
 import { createHandler } from '../lambda/handler.js';
-import { UsageError } from './main.js';
+import { UsageError } from './usage.js';
 import { parseBackend, readStream } from './options.js';
 
 export async function runClassify(argv: string[]): Promise<number> {

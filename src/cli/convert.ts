@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadModel } from '../model/model.js';
-import { UsageError } from './main.js';
+import { UsageError } from './usage.js';
 import { packageRoot } from './options.js';
 
 const PYTORCH_INPUTS = ['.pt', '.pth', '.bin', '.pkl', '.safetensors'];

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { inputFromJson } from '../model/input.js';
 import { loadModel } from '../model/model.js';
-import { UsageError } from './main.js';
+import { UsageError } from './usage.js';
 import { parseBackend, readJson } from './options.js';
 
 export async function runLogits(argv: string[]): Promise<number> {

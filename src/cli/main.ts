@@ -1,27 +1,50 @@
 /**
- * The `tinycnn` command. Each subcommand lives in its own file and exports
- * `run(argv): Promise<number>` (the exit code); this file only dispatches and
- * turns an error into one line on stderr.
+ * The `tinycnn` command. Each subcommand lives in its own file, exports
+ * `run…(argv): Promise<number>` (the exit code) and is loaded only when it is
+ * the one asked for, so `tinycnn logits` never loads the chart or AWS
+ * libraries, and a broken subcommand cannot take the others down. This file
+ * only dispatches and turns an error into one line on stderr.
  */
 import { TinyCnnError } from '../errors.js';
-import { runClassify } from './classify.js';
-import { runConvert } from './convert.js';
-import { runLogits } from './logits.js';
-import { runServe } from './serve.js';
-import { runCost } from './cost.js';
-import { runPlan } from './plan.js';
-import { runLoadtest } from './loadtest.js';
+import { UsageError } from './usage.js';
+
+export { UsageError } from './usage.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  classify: { run: runClassify, help: 'classify [SENTENCE...]            Kim CNN on a sentence (args or stdin), with the default weights and vectors' },
-  logits: { run: runLogits, help: 'logits --model M --input X.json    raw logits of one input or a batch (a JSON list)' },
-  serve: { run: runServe, help: 'serve [--port N] [--model M]       the Lambda handler as a local HTTP server (127.0.0.1:3000)' },
-  convert: { run: runConvert, help: 'convert IN OUT.safetensors         .pt/.pth (castorini pickles, state_dicts), .safetensors, .onnx' },
-  cost: { run: runCost, help: 'cost [FILE...|-] [--arch A] [--json]    latency percentiles, cold starts and cost per 1M requests from Lambda REPORT lines' },
-  plan: { run: runPlan, help: 'plan FILE... [--slo-ms MS] [--charts [DIR]]  cheapest memory x arch x batch meeting a p99 objective' },
-  loadtest: { run: runLoadtest, help: 'loadtest [URL] [--local] [--concurrency 5,10,20,30]  load test: throughput, latency, cost per 1M' },
+const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> = {
+  classify: {
+    load: async () => (await import('./classify.js')).runClassify,
+    help: 'classify [SENTENCE...]              Kim CNN on a sentence (args or stdin lines), default weights and vectors',
+  },
+  serve: {
+    load: async () => (await import('./serve.js')).runServe,
+    help: 'serve [--port N] [--model M]        the Lambda handler as a local HTTP server + demo page (npm start)',
+  },
+  logits: {
+    load: async () => (await import('./logits.js')).runLogits,
+    help: 'logits --model M --input X.json     raw logits of one input, or of a batch (a JSON list)',
+  },
+  convert: {
+    load: async () => (await import('./convert.js')).runConvert,
+    help: 'convert IN OUT.safetensors          .pt/.pth (castorini pickles, state_dicts), .safetensors, .onnx',
+  },
+  vectors: {
+    load: async () => (await import('./vectors.js')).runVectors,
+    help: 'vectors convert|lookup|upload|info  word2vec / GloVe -> .tcv stores, lookups, DynamoDB upload',
+  },
+  loadtest: {
+    load: async () => (await import('./loadtest.js')).runLoadtest,
+    help: 'loadtest [URL] [--local]            throughput, latency and cost per 1M over a concurrency sweep',
+  },
+  cost: {
+    load: async () => (await import('./cost.js')).runCost,
+    help: 'cost [FILE...|-] [--arch A]         percentiles, cold starts, cost per 1M from Lambda REPORT lines',
+  },
+  plan: {
+    load: async () => (await import('./plan.js')).runPlan,
+    help: 'plan FILE... [--slo-ms MS]          cheapest memory x arch x batch that meets a p99 objective',
+  },
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -34,18 +57,16 @@ export async function main(argv: string[]): Promise<number> {
     return wanted ? 0 : 2;
   }
   try {
-    return await command.run(rest);
+    return await (await command.load())(rest);
   } catch (error) {
-    console.error(`tinycnn ${name}: ${describe(error)}`);
-    return error instanceof UsageError ? 2 : 1;
+    console.error(`tinycnn ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return isUsageError(error) ? 2 : 1;
   }
 }
 
-/** A mistake in the command line itself (exit code 2). */
-export class UsageError extends Error {}
-
-function describe(error: unknown): string {
-  if (error instanceof TinyCnnError || error instanceof UsageError) return error.message;
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS')) return error.message;
-  return error instanceof Error ? error.message : String(error);
+/** Our UsageError, or node:util parseArgs rejecting an option. */
+function isUsageError(error: unknown): boolean {
+  if (error instanceof UsageError) return true;
+  const code = error instanceof TinyCnnError ? undefined : (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }

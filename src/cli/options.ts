@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendChoice } from '../backend/select.js';
 import { InputError } from '../errors.js';
-import { UsageError } from './main.js';
+import { UsageError } from './usage.js';
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'js', 'wasm-simd', 'wasm-relaxed'];
 

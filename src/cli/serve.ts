@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { readConfig } from '../lambda/config.js';
 import { needsLambdaHeap, rerunWithLambdaHeap, stopWithParent } from '../server/bootstrap.js';
 import { startServer } from '../server/server.js';
-import { UsageError } from './main.js';
+import { UsageError } from './usage.js';
 
 const USAGE = `usage: tinycnn serve [options]      (npm start)
   --port N          TCP port (default $PORT, else 3000; 0 = any free port)
