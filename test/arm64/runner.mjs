@@ -44,6 +44,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..'); // the r
 const started = performance.now();
 const bundle = await import(join(pkg, 'index.mjs')); // INIT of index.handler runs here
 const importMs = performance.now() - started;
+// What this runner relies on from the bundle (src/lambda/index.ts, handler.ts, runtime.ts): say so if it changes.
+if (typeof bundle.createHandler !== 'function' || typeof bundle.readConfig !== 'function' || typeof bundle.handler?.runtime?.flavour !== 'string') {
+  throw new Error(`${join(pkg, 'index.mjs')} must export handler (with .runtime.flavour), createHandler and readConfig; it exports ${Object.keys(bundle).join(', ')}`);
+}
 const { inputFromRecipes } = await import(values.recipes);
 
 /** A vector store for golden runs, which feed matrices straight to the model and look up no words. */
@@ -92,7 +96,7 @@ async function runGolden(flavour, fixtures) {
 
 /**
  * Sentence events through one handler.
- * @returns {Array<{ id: string, status: number, code?: string, logits: number[][] }>}
+ * @returns {Array<{ id: string, status: number, code?: string, logits: number[][], predictions: number[] }>} one logits row per item (batches have several; errors none)
  */
 async function runSentences(handler, events) {
   const results = [];
