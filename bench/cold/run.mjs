@@ -37,6 +37,7 @@ const log = (...parts) => console.error(...parts);
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } } });
 const rounds = Number(values.rounds);
+const loadAtStart = loadavg()[0];
 
 /** dist/tinycnn-lambda.zip, made by `npm run package` when missing; unzipped into a temp folder. */
 function unzippedPackage(into) {
@@ -155,7 +156,8 @@ try {
     cores: cpus().length,
     node: process.versions.node,
     v8: process.versions.v8,
-    loadavg_1m_at_start: loadavg()[0],
+    loadavg_1m_at_start: loadAtStart,
+    loadavg_1m_at_end: loadavg()[0],
     disk_cache: 'warm (one untimed run of each contender first)',
     rss_source: TIME ? 'GNU time %M' : 'getrusage in the contender',
   };
