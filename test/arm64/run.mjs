@@ -75,7 +75,7 @@ async function main() {
     const run = (side, command) => runSide(side, command, { pkg, helpers: join(tmp, 'helpers.mjs'), out: join(tmp, `${side}.json`), log: join(tmp, `${side}.log`) });
 
     const x86 = await step('x86_64 run', () => run('x86_64', [process.execPath]));
-    const arms = await step(`arm64 runs (${suites.join(' and ')} in parallel, emulated)`, () => Promise.all(arm64.map((node) => run(`arm64-${node.suite}`, node.command))));
+    const arms = await step(`arm64 runs (${suites.join(' and ')}${suites.length > 1 ? ' in parallel' : ''}, emulated)`, () => Promise.all(arm64.map((node) => run(`arm64-${node.suite}`, node.command))));
 
     const fixtures = goldenFixtures(ROOT, values.fast);
     const totals = new Totals();
@@ -96,7 +96,12 @@ async function main() {
       for (const note of notes) console.log(`  note: ${note}`);
     });
 
-    console.log(`\nlogits compared between x86_64 and arm64: ${totals.compared}, bit-identical: ${totals.identical} (${((100 * totals.identical) / Math.max(1, totals.compared)).toFixed(1)}%)`);
+    const canary = canaryCaught(x86.result, arms[0].result, fixtures, helpers.TOLERANCE);
+    console.log(`\n${canary ? 'PASS' : 'FAIL'} self-check: a 1-ulp change in one arm64 logit ${canary ? 'is' : 'is NOT'} caught by the bit-for-bit comparison`);
+    if (canary) passed++;
+    else failed++;
+
+    console.log(`logits compared between x86_64 and arm64: ${totals.compared}, bit-identical: ${totals.identical} (${((100 * totals.identical) / Math.max(1, totals.compared)).toFixed(1)}%)`);
     console.log(`worst error between the sides: ${totals.worst.toExponential(2)}; worst arm64 vs PyTorch: ${totals.worstPytorch.toExponential(2)} (bound ${helpers.TOLERANCE} * (1 + |ref|))`);
     const total = performance.now() - started;
     console.log(`wall time ${values.fast ? '(--fast)' : '(full)'}: ${seconds(total)} = ${timings.map(([name, ms]) => `${name} ${seconds(ms)}`).join(', ')}`);
@@ -106,6 +111,18 @@ async function main() {
   } finally {
     if (!values.keep) rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** The comparison is not vacuous: one logit moved by one float32 ulp must fail a check. */
+function canaryCaught(x86, arm, fixtures, tolerance) {
+  const tampered = JSON.parse(JSON.stringify(arm));
+  const flavour = Object.keys(tampered.golden)[0];
+  const rows = tampered.golden[flavour]?.[fixtures[0]?.name];
+  if (rows === undefined) return false;
+  const bits = new Uint32Array(new Float32Array([rows[0][0]]).buffer);
+  bits[0] += 1; // the next float32 away from zero
+  rows[0][0] = new Float32Array(bits.buffer)[0];
+  return compareSides(x86, tampered, fixtures, tolerance, new Totals()).checks.some((check) => !check.ok);
 }
 
 /** Flavours that really ran on a side, and what the others fell back to. */
