@@ -114,3 +114,9 @@ export function reportLines(report) {
 export function printReport(report) {
   console.log(reportLines(report).join('\n'));
 }
+
+// `node bench/report.mjs bench/results/FILE.json`: print the report of a saved run again.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { readFileSync } = await import('node:fs');
+  printReport(JSON.parse(readFileSync(process.argv[2], 'utf8')));
+}
