@@ -31,7 +31,7 @@ describe.skipIf(reason !== undefined)('the Lambda zip on arm64 (qemu) gives the 
       });
       const output = `${run.stdout}${run.stderr}`;
       // The report: flavours per side, checks, counts, worst errors, wall time.
-      console.log(output.split('\n').filter((l) => /^(x86_64|arm64 |  |logits|worst|wall)/.test(l)).join('\n'));
+      console.log(output.split('\n').filter((l) => /^(x86_64|arm64 |  |PASS|FAIL|logits|worst|wall)/.test(l)).join('\n'));
       expect(output, 'the arm64 side must name the flavour it ran').toMatch(/arm64 \w+: Node v[\d.]+[^\n]*\n {2}index\.handler ran: (js|wasm-simd|wasm-relaxed)/);
       expect(output).toMatch(/^arm64: [1-9]\d* passed, 0 failed$/m);
       expect(run.status, output.slice(-3000)).toBe(0);
