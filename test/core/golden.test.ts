@@ -1,30 +1,18 @@
 // Golden tests: every fixture in test/golden/ (inputs as recipes, logits computed by PyTorch 1.13 by
 // converters/make_golden.py, regenerated in CI) must be reproduced on every backend this runtime has,
 // within 1e-4 * (1 + |ref|). The largest error seen is printed: it should be far below the bound.
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend, type BackendChoice } from '../../src/backend/select.js';
 import { TOLERANCE } from '../../src/model/certificate.js';
 import { loadModel } from '../../src/model/model.js';
-import { inputFromRecipes, type ExtRecipe, type Recipe } from '../helpers/recipe.js';
+import { readFixtures, repoRoot as root } from '../helpers/golden.js';
+import { inputFromRecipes } from '../helpers/recipe.js';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd'); // Node 20: let the relaxed flavour run too
 
-interface Fixture {
-  name: string;
-  model: string;
-  batch: boolean;
-  cases: Array<{ label: string; input: Record<string, Recipe | ExtRecipe>; input_sha256: Record<string, string>; logits: number[] }>;
-}
-
-const root = join(import.meta.dirname, '..', '..');
-const goldenDir = join(root, 'test', 'golden');
-const fixtures: Fixture[] = readdirSync(goldenDir)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => JSON.parse(readFileSync(join(goldenDir, f), 'utf8')) as Fixture);
+const fixtures = readFixtures();
 
 const FLAVOURS: BackendChoice[] = ['js', 'wasm-simd', 'wasm-relaxed'];
 const worst: Record<string, number> = {};

@@ -1,8 +1,10 @@
 /** Runs the built `tinycnn` command (build/src/cli/bin.js, what `npx tinycnn` runs) and captures its output. */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { repoRoot } from './paths.js';
 
-export const repoRoot = join(import.meta.dirname, '..', '..');
+export { repoRoot } from './paths.js';
+
 const bin = join(repoRoot, 'build', 'src', 'cli', 'bin.js');
 
 export interface CliResult {

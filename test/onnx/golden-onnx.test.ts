@@ -2,10 +2,9 @@
 // goes through converters/export_onnx.py (PyTorch: the torch.amax recipe) and back through the
 // TypeScript converter. The result must hold the original tensors bit for bit and the same
 // architecture, config, labels and tokenizer, and must reproduce every golden fixture's PyTorch
-// logits through loadModel. Skipped (with the reason in its name) only while export_onnx.py or
-// the fixtures are absent from the checkout.
+// logits through loadModel.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,24 +12,12 @@ import { convertOnnx } from '../../src/cli/convert-onnx.js';
 import { TOLERANCE } from '../../src/model/certificate.js';
 import { loadModel } from '../../src/model/model.js';
 import { readSafetensors } from '../../src/safetensors/read.js';
-import { inputFromRecipes, type ExtRecipe, type Recipe } from '../helpers/recipe.js';
+import { readFixtures, repoRoot as root } from '../helpers/golden.js';
+import { inputFromRecipes } from '../helpers/recipe.js';
 
-interface Fixture {
-  name: string;
-  model: string;
-  batch: boolean;
-  cases: Array<{ label: string; input: Record<string, Recipe | ExtRecipe>; input_sha256: Record<string, string>; logits: number[] }>;
-}
-
-const root = join(import.meta.dirname, '..', '..');
 const exporter = join(root, 'converters', 'export_onnx.py');
-const goldenDir = join(root, 'test', 'golden');
-const fixtures: Fixture[] = existsSync(goldenDir)
-  ? readdirSync(goldenDir).filter((f) => f.endsWith('.json')).sort()
-    .map((f) => JSON.parse(readFileSync(join(goldenDir, f), 'utf8')) as Fixture)
-  : [];
+const fixtures = readFixtures();
 const models = [...new Set(fixtures.map((f) => f.model))];
-const ready = existsSync(exporter) && models.length > 0;
 
 let dir = '';
 const converted = new Map<string, string>(); // model path -> converted .safetensors
@@ -45,7 +32,7 @@ function run(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-describe.skipIf(!ready)(`golden models through ONNX (converters/export_onnx.py -> convertOnnx)${ready ? '' : ' [no export_onnx.py or test/golden]'}`, () => {
+describe('golden models through ONNX (converters/export_onnx.py -> convertOnnx)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tinycnn-golden-onnx-'));
     await Promise.all(models.map(async (model, i) => {
