@@ -5,7 +5,7 @@
 ;; WAT we choose exactly which v128 values are live in it, which instruction does
 ;; each job (v128.load32_splat -> one vbroadcastss from memory, relaxed_madd ->
 ;; one vfmadd231ps), and what the loop looks like to V8's optimiser. There is no
-;; runtime, allocator or GC in the module: it is ~3.3 KB, compiles and instantiates in under
+;; runtime, allocator or GC in the module: it is ~4.2 KB, compiles and instantiates in under
 ;; a millisecond, and JS owns the memory layout. kernels/build.mjs expands the
 ;; MADD macro (and ;;@define, ;;@repeat) and assembles two flavours from this one
 ;; source: plain SIMD128 (MADD = f32x4.mul + f32x4.add) and relaxed SIMD
@@ -31,7 +31,7 @@
 ;; above them. Every pointer below is a byte offset; packed weights are 64-byte
 ;; aligned (v128 loads), staged sentence rows only 4-byte (broadcast loads).
 ;;
-;; Packed layouts (src/backend/wasm-pack.ts writes them):
+;; Packed layouts (the pack function below writes them; src/backend/wasm-pack.ts is the JS reference):
 ;;   conv weight  (panels, channels, k * dim, 8)  filter f = 8 * panel + lane; lanes >= filters are 0
 ;;   conv bias    (panels * 8)
 ;;   dense weight (panels, inFeatures, 8)         output o = 8 * panel + lane
@@ -39,7 +39,7 @@
 (module
   (memory (export "memory") 1)
   ;; Bumped when a signature or a packed layout changes; JS refuses a module with another value.
-  (global (export "abi") i32 (i32.const 2))
+  (global (export "abi") i32 (i32.const 3))
   ;; 0: plain SIMD128, 1: relaxed SIMD.
   (global (export "flavour") i32 (i32.const FLAVOUR))
 
@@ -255,6 +255,82 @@
         (br $row)))
       (local.set $wp (i32.add (local.get $wp) (i32.mul (local.get $inBytes) (i32.const 8))))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $panel))))
+
+  ;; Weight packing, once per layer at load (src/backend/wasm-pack.ts keeps the JS reference):
+  ;;   dst (panels, cols, 8) <- src (rows, cols), panels = ceil(rows / 8), lanes past `rows` zero.
+  ;; A conv weight (filters, channels, k, dim) is this with cols = channels * k * dim, a dense
+  ;; weight (out, in) with cols = in. It runs here, not in JS, for the cold start: a fresh
+  ;; process runs a per-float JS loop in the interpreter (9-12 ms for Kim's 372k weights, every
+  ;; float boxed: ~24 MB of garbage, three scavenges), while Liftoff's code for this loop is
+  ;; fast from its first call (~0.3 ms for Kim).
+  ;; Per panel: its rows are copied to $tmp (8 * cols floats; rows past `rows` zeroed), then 4
+  ;; columns at a time two 4x4 transposes turn 8 row vectors into the 4 columns' 8-lane groups,
+  ;; and a leftover cols % 4 columns go one float at a time. A panel's rows are all in $tmp
+  ;; before its output is written, so src may lie in the tail of dst (JS copies the raw weight
+  ;; there: no memory beyond the packed layer and $tmp) provided
+  ;; src >= dst + (panels * 8 - rows) * cols * 4: panel p writes floats [8p cols, (8p + 8) cols)
+  ;; of dst and later panels read rows from 8p + 8 on.
+  (func (export "pack")
+    (param $dst i32)   ;; packed (panels, cols, 8)
+    (param $src i32)   ;; (rows, cols) floats, row-major
+    (param $rows i32)  ;; output features: filters, or a dense layer's outFeatures
+    (param $cols i32)  ;; floats per row: channels * k * dim, or inFeatures
+    (param $tmp i32)   ;; 8 * cols floats of scratch, overlapping neither src nor dst
+    (local $rowBytes i32) (local $r i32) (local $n i32) (local $o i32) (local $end i32)
+;;@repeat L 0 8
+    (local $q${L} i32)
+;;@end L
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $o (local.get $dst))
+    (block $panelsDone (loop $panel
+      (br_if $panelsDone (i32.ge_s (local.get $r) (local.get $rows)))
+      (local.set $n (i32.sub (local.get $rows) (local.get $r))) ;; real rows in this panel: min(8, rows - r)
+      (local.set $n (select (local.get $n) (i32.const 8) (i32.lt_s (local.get $n) (i32.const 8))))
+      (memory.copy (local.get $tmp) (i32.add (local.get $src) (i32.mul (local.get $r) (local.get $rowBytes)))
+        (i32.mul (local.get $n) (local.get $rowBytes)))
+      (memory.fill (i32.add (local.get $tmp) (i32.mul (local.get $n) (local.get $rowBytes))) (i32.const 0)
+        (i32.mul (i32.sub (i32.const 8) (local.get $n)) (local.get $rowBytes)))
+      (local.set $q0 (local.get $tmp))
+;;@repeat L 1 8
+      (local.set $q${L} (i32.add (local.get $q${L - 1}) (local.get $rowBytes)))
+;;@end L
+      ;; columns 4 at a time: rows 4H .. 4H + 3 become lanes 4H .. 4H + 3 of 4 output groups
+      (local.set $end (i32.add (local.get $tmp) (i32.and (local.get $rowBytes) (i32.const -16))))
+      (block $quadsDone (loop $quad
+        (br_if $quadsDone (i32.ge_u (local.get $q0) (local.get $end)))
+;;@repeat H 0 2
+        (local.set $a (v128.load (local.get $q${4 * H})))
+        (local.set $b (v128.load (local.get $q${4 * H + 1})))
+        (local.set $c (v128.load (local.get $q${4 * H + 2})))
+        (local.set $d (v128.load (local.get $q${4 * H + 3})))
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))     ;; a0 b0 a1 b1
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b))) ;; a2 b2 a3 b3
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $c) (local.get $d)))     ;; c0 d0 c1 d1
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $c) (local.get $d))) ;; c2 d2 c3 d3
+        (v128.store offset=${16 * H} (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+        (v128.store offset=${16 * H + 32} (local.get $o) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+        (v128.store offset=${16 * H + 64} (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+        (v128.store offset=${16 * H + 96} (local.get $o) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+;;@end H
+;;@repeat L 0 8
+        (local.set $q${L} (i32.add (local.get $q${L}) (i32.const 16)))
+;;@end L
+        (local.set $o (i32.add (local.get $o) (i32.const 128)))
+        (br $quad)))
+      ;; the last cols % 4 columns, one 8-lane group each
+      (local.set $end (i32.add (local.get $tmp) (local.get $rowBytes)))
+      (block $onesDone (loop $one
+        (br_if $onesDone (i32.ge_u (local.get $q0) (local.get $end)))
+;;@repeat L 0 8
+        (f32.store offset=${4 * L} (local.get $o) (f32.load (local.get $q${L})))
+        (local.set $q${L} (i32.add (local.get $q${L}) (i32.const 4)))
+;;@end L
+        (local.set $o (i32.add (local.get $o) (i32.const 32)))
+        (br $one)))
+      (local.set $r (i32.add (local.get $r) (i32.const 8)))
       (br $panel))))
 
   ;; act 0: identity, 1: ReLU (max(v, 0); NaN stays NaN), 2: tanh.

@@ -2,7 +2,7 @@
  * The kernel module's bytes and compiled forms. The wasm is embedded as base64
  * by kernels/build.mjs (no fetch, no fs path, no import.meta.url: it survives
  * bundling into a single Lambda file) and compiled synchronously once per flavour
- * per process — a ~3 KB module compiles in well under a millisecond.
+ * per process — a ~4 KB module compiles in well under a millisecond.
  */
 import {
   KERNELS_RELAXED_BASE64,
@@ -15,7 +15,7 @@ import {
 export type WasmFlavour = 'wasm-simd' | 'wasm-relaxed';
 
 /** Must equal the `abi` global exported by kernels/wasm/tinycnn.wat (signatures and packed layouts). */
-export const KERNELS_ABI = 2;
+export const KERNELS_ABI = 3;
 
 /** The exports of kernels/wasm/tinycnn.wat. Pointers are byte offsets into `memory`. */
 export interface KernelExports {
@@ -27,6 +27,8 @@ export interface KernelExports {
     shift: number, k1: number, desc: number, sentences: number, out: number, outStride: number, act: number,
   ): void;
   dense(w: number, bias: number, panels: number, inFeatures: number, x: number, batch: number, out: number, act: number): void;
+  /** dst (ceil(rows / 8), cols, 8) <- src (rows, cols); src may sit in dst's tail (see the .wat); tmp: 8 * cols floats. */
+  pack(dst: number, src: number, rows: number, cols: number, tmp: number): void;
   tanh(p: number, n: number): void;
 }
 

@@ -5,6 +5,11 @@
  * that one input element meets are adjacent, so each k-step of the kernel reads
  * its 32 bytes of weights with two aligned v128 loads from one moving pointer.
  * Features past the real count are zero (their results are never copied out).
+ *
+ * The wasm backend packs with the kernel module's own `pack` (kernels/wasm/tinycnn.wat): this
+ * per-float JS loop runs in the interpreter in a fresh process and cost 9-12 ms of a cold start.
+ * The functions here define the layout and are the reference test/wasm/pack.test.ts checks
+ * the kernel against.
  */
 import type { ConvShape } from './backend.js';
 

@@ -1,7 +1,8 @@
 /**
  * The WebAssembly SIMD backend: kernels/wasm/tinycnn.wat behind the Backend
  * interface. JS owns the memory layout (wasm-memory.ts), packs weights once
- * (wasm-pack.ts) and runs each op with a few kernel calls: convMaxPool stages
+ * (the kernel module's `pack`; wasm-pack.ts holds the layout and its JS reference)
+ * and runs each op with a few kernel calls: convMaxPool stages
  * and plans in wasm-conv.ts, dense copies its rows in and out here. Nothing is
  * allocated per call except when the scratch has to grow.
  */
@@ -11,7 +12,7 @@ import { checkConvPacking, checkDensePacking } from './checks.js';
 import { ACT, convBank, type WasmConv } from './wasm-conv.js';
 import { align, DEFAULT_MAX_MEMORY_BYTES, WasmHeap } from './wasm-memory.js';
 import { instanceFlavour, KERNELS_ABI, kernelModule, type KernelExports, type WasmFlavour } from './wasm-module.js';
-import { PANEL, packBias, packConvWeight, packDenseWeight, panelsFor } from './wasm-pack.js';
+import { PANEL, packBias, panelsFor } from './wasm-pack.js';
 
 export interface WasmBackendOptions {
   /** Kernel flavour to instantiate from the embedded bytes (default 'wasm-simd'); ignored when `module` is given. */
@@ -38,7 +39,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const requested = options.flavour ?? 'wasm-simd';
   const instance = new WebAssembly.Instance(options.module ?? kernelModule(requested), {});
   let kernels: KernelExports | undefined = instance.exports as unknown as KernelExports;
-  if (kernels.abi?.value !== KERNELS_ABI || typeof kernels.conv_maxpool !== 'function') {
+  if (kernels.abi?.value !== KERNELS_ABI || typeof kernels.conv_maxpool !== 'function' || typeof kernels.pack !== 'function') {
     throw new BackendError(
       requested,
       `the kernel module has ABI ${String(kernels.abi?.value)}, this build of tinycnn needs ${KERNELS_ABI}: rebuild it from this version's kernels`,
@@ -58,6 +59,21 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     return layer as T;
   };
 
+  /**
+   * Reserves and fills a packed weight (ceil(rows / 8), cols, 8) from weight (rows, cols): the raw
+   * floats are copied (one bulk set) into the tail of the reserved region and the kernel module's
+   * `pack` rearranges them in place through an 8-row scratch panel. Returns the byte offset.
+   */
+  const packWeight = (run: KernelExports, weight: Float32Array, rows: number, cols: number, what: string): number => {
+    const panels = panelsFor(rows);
+    const w = heap.alloc(panels * PANEL * cols * 4, what);
+    const tmp = heap.scratch(PANEL * cols * 4, what);
+    const src = w + (panels * PANEL - rows) * cols * 4; // the tail of the region: see `pack` in the .wat
+    heap.f32.set(weight, src >>> 2);
+    run.pack(w, src, rows, cols, tmp);
+    return w;
+  };
+
   return {
     flavour,
 
@@ -66,12 +82,12 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     },
 
     packConv(weight: Float32Array, bias: Float32Array, shape: ConvShape): PackedConv {
-      live();
+      const run = live();
       checkConvPacking(flavour, weight, bias, shape);
       const { filters, channels, k, dim } = shape;
       const panels = panelsFor(filters);
-      const w = heap.alloc(panels * channels * k * dim * PANEL * 4, `packing a (${filters}, ${channels}, ${k}, ${dim}) conv`);
-      packConvWeight(heap.f32, w >>> 2, weight, shape);
+      // (filters, channels, k, dim) packs as (filters, channels * k * dim) rows: (panels, channels, k * dim, 8)
+      const w = packWeight(run, weight, filters, channels * k * dim, `packing a (${filters}, ${channels}, ${k}, ${dim}) conv`);
       const b = heap.alloc(panels * PANEL * 4, 'packing a conv bias');
       packBias(heap.f32, b >>> 2, bias);
       const packed: WasmConv = { shape: { filters, channels, k, dim }, owner, w, bias: b, panels };
@@ -79,11 +95,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     },
 
     packDense(weight: Float32Array, bias: Float32Array, outFeatures: number, inFeatures: number): PackedDense {
-      live();
+      const run = live();
       checkDensePacking(flavour, weight, bias, outFeatures, inFeatures);
       const panels = panelsFor(outFeatures);
-      const w = heap.alloc(panels * inFeatures * PANEL * 4, `packing a (${outFeatures}, ${inFeatures}) dense layer`);
-      packDenseWeight(heap.f32, w >>> 2, weight, outFeatures, inFeatures);
+      const w = packWeight(run, weight, outFeatures, inFeatures, `packing a (${outFeatures}, ${inFeatures}) dense layer`);
       const b = heap.alloc(panels * PANEL * 4, 'packing a dense bias');
       packBias(heap.f32, b >>> 2, bias);
       const packed: WasmDense = { outFeatures, inFeatures, owner, w, bias: b, panels };
