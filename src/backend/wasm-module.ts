@@ -32,8 +32,17 @@ export interface KernelExports {
   tanh(p: number, n: number): void;
 }
 
-/** Decodes base64 with `atob`, which Node >= 16, browsers, Deno, Bun and edge runtimes all have. */
+/**
+ * Decodes base64: with Node's Buffer where there is one (native; the `atob` + charCodeAt loop
+ * below ran in the interpreter of a fresh process, ~0.5-0.9 ms of a cold start for the 4 KB
+ * kernels), else with `atob`, which browsers, Deno, Bun and edge runtimes all have.
+ */
 export function decodeBase64(text: string): Uint8Array {
+  const NodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64'): Uint8Array } }).Buffer;
+  if (NodeBuffer !== undefined) {
+    const bytes = NodeBuffer.from(text, 'base64');
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
