@@ -100,7 +100,7 @@ export class EmbeddedStore implements VectorSource {
   private readonly rowView: Float32Array | Uint16Array; // (dim) view of `row`
   private readonly key = new KeyEncoder();
   private readonly mask: number;
-  private outBits: [Float32Array, Uint32Array] | undefined; // last output buffer and its bits view
+  private outBits: [Float32Array, Uint16Array] | undefined; // last output buffer and its 16-bit halves view
 
   /** Use openEmbeddedStore(). `bytes` is the whole file, or (paged) its first 128 bytes. */
   constructor(name: string, bytes: Uint8Array, fileBytes: number, paged: { fd: number; file: PagedFile } | undefined, verify: boolean) {
