@@ -4,69 +4,14 @@
  * ratio taken inside each round (both ran minutes apart at most, under the same
  * background load), then the median of those ratios; and the targets of issues
  * 2 and 3 as PASS/FAIL lines.
+ *
+ * summarise, ratios and median are defined in src/bench/stats.ts (the Lambda bench
+ * handler uses them too); re-exported here from build/. The targets, which are about
+ * the peers only this script runs, live here.
  */
+import { importBuilt } from './built.mjs';
 
-export const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-
-const round = (v, digits = 3) => Number(v.toPrecision(digits + 2));
-
-/** The tinycnn runtimes, fastest-path first. */
-export const TINYCNN = ['tinycnn-wasm-relaxed', 'tinycnn-wasm-simd', 'tinycnn-js'];
-export const isTinycnn = (runtime) => runtime.startsWith('tinycnn-');
-
-/**
- * @param {Map<string, Map<string, {p50_us: number, samples: number}[]>>} rounds case -> runtime -> per-round timings
- * @param {Map<string, {batch: number, flops: number}>} meta case -> batch and FLOPs
- * @param {number | undefined} peak the machine's WebAssembly SIMD peak, GFLOP/s
- */
-export function summarise(rounds, meta, peak) {
-  const results = [];
-  for (const [caseName, byRuntime] of rounds) {
-    const { batch, flops } = meta.get(caseName);
-    for (const [runtime, timings] of byRuntime) {
-      if (timings.length === 0) continue;
-      const p50s = timings.map((t) => t.p50_us);
-      const p50 = median(p50s);
-      const gflops = flops / (p50 * 1e3);
-      results.push({
-        case: caseName,
-        runtime,
-        batch,
-        p50_us: round(p50),
-        min_us: round(Math.min(...p50s)),
-        max_us: round(Math.max(...p50s)),
-        us_per_sentence: round(p50 / batch),
-        gflops: round(gflops),
-        ...(peak && runtime.startsWith('tinycnn-wasm') ? { peak_share: round(gflops / peak) } : {}),
-        rounds_p50_us: p50s.map((v) => round(v)),
-        samples: timings.reduce((n, t) => n + t.samples, 0),
-      });
-    }
-  }
-  return results;
-}
-
-/** Per case, each tinycnn runtime against every other contender (other tinycnn flavours too): median and min–max of the per-round ratios. */
-export function ratios(rounds) {
-  const out = [];
-  for (const [caseName, byRuntime] of rounds) {
-    for (const tiny of TINYCNN) {
-      const mine = byRuntime.get(tiny);
-      if (!mine || mine.length === 0) continue;
-      for (const [peer, theirs] of byRuntime) {
-        if (peer === tiny || theirs.length === 0) continue;
-        const perRound = [];
-        for (let r = 0; r < Math.min(mine.length, theirs.length); r++) perRound.push(mine[r].p50_us / theirs[r].p50_us);
-        out.push({ case: caseName, tinycnn: tiny, peer, ratio: round(median(perRound)), min: round(Math.min(...perRound)), max: round(Math.max(...perRound)) });
-      }
-    }
-  }
-  return out;
-}
+export const { median, summarise, ratios, TINYCNN, isTinycnn } = await importBuilt('bench/stats.js');
 
 /**
  * The targets, as ratios in the same run (issue 2: the TypeScript backend;
