@@ -4,6 +4,9 @@
  *
  *   npm run bench:compare -- A.json B.json [--memory MB]
  *
+ * A file is a bench/results/*.json, or the output of `aws lambda invoke` with the
+ * payload {"bench": true} (the proxy response is unwrapped; see src/lambda/bench.ts).
+ *
  * Prints markdown: both machine tags, then per (case, runtime) both p50s, the
  * ratio B ÷ A, and the Lambda cost per 1M inferences on each architecture at
  * one stated memory size. Cost model (the project's, src/cost): one request per
@@ -17,9 +20,8 @@
  * A run under emulation (qemu) is labelled "emulated — not a speed result" and
  * never gives a speed ratio or a cost.
  */
-import { readFileSync } from 'node:fs';
 import { MB_PER_VCPU, machineLine } from './machine.mjs';
-import { fmt } from './report.mjs';
+import { fmt, readResultsFile } from './report.mjs';
 
 const EMULATED = 'emulated — not a speed result';
 
@@ -119,9 +121,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { files, memoryMb } = parseArgs(process.argv.slice(2));
   const [a, b] = files.map((f) => {
     try {
-      const parsed = JSON.parse(readFileSync(f, 'utf8'));
-      if (!parsed.machine || !Array.isArray(parsed.results)) throw new Error('no "machine" / "results"');
-      return parsed;
+      return readResultsFile(f);
     } catch (error) {
       console.error(`bench:compare: ${f}: not a benchmark results file (${error.message})`);
       process.exit(1);

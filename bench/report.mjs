@@ -3,6 +3,7 @@
  * tinycnn ÷ peer ratios, the SIMD peak and each kernel's share of it, and the
  * targets as PASS / FAIL lines. Input: the object runBenchmark() returns.
  */
+import { readFileSync } from 'node:fs';
 import { machineLine } from './machine.mjs';
 import { TINYCNN, isTinycnn } from './stats.mjs';
 
@@ -115,8 +116,25 @@ export function printReport(report) {
   console.log(reportLines(report).join('\n'));
 }
 
+/**
+ * A results file: what bench/run.mjs writes, or what `aws lambda invoke` writes for the
+ * bench handler — its proxy response {statusCode, body: "<results JSON>"}, unwrapped here.
+ * Throws with the reason when the file is neither (or the invocation answered an error).
+ * @param {string} path
+ */
+export function readResultsFile(path) {
+  let parsed = JSON.parse(readFileSync(path, 'utf8'));
+  if (parsed && typeof parsed.statusCode === 'number' && typeof parsed.body === 'string') {
+    const body = JSON.parse(parsed.body);
+    if (parsed.statusCode !== 200) throw new Error(`the function answered ${parsed.statusCode}: ${body.error?.message ?? parsed.body.slice(0, 200)}`);
+    parsed = body;
+  }
+  if (parsed?.errorMessage !== undefined) throw new Error(`the invocation failed: ${parsed.errorType ?? 'Error'}: ${parsed.errorMessage}`);
+  if (!parsed?.machine || !Array.isArray(parsed.results)) throw new Error('no "machine" / "results"');
+  return parsed;
+}
+
 // `node bench/report.mjs bench/results/FILE.json`: print the report of a saved run again.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { readFileSync } = await import('node:fs');
-  printReport(JSON.parse(readFileSync(process.argv[2], 'utf8')));
+  printReport(readResultsFile(process.argv[2]));
 }
