@@ -47,8 +47,8 @@ function exportOnnx(weights, python) {
 const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 /**
- * Runs the whole benchmark; returns the results object (also what the Lambda
- * bench handler returns).
+ * Runs the whole benchmark; returns the results object (the Lambda bench handler,
+ * src/lambda/bench.ts, answers in the same schema, without the peers).
  * @param {{ quick?: boolean, rounds?: number, only?: string[], weightsDir?: string, python?: string }} options
  */
 export async function runBenchmark(options = {}) {

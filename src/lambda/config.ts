@@ -20,6 +20,8 @@
  *   TINYCNN_MAX_BODY_BYTES  largest request body, after base64 decoding (default 262144)
  *   TINYCNN_BACKEND         auto | js | wasm-simd | wasm-relaxed (default auto)
  *   TINYCNN_VERIFY          1 | 0: re-run the weight files' parity certificate at INIT (default 1)
+ *   TINYCNN_BENCH           1 | 0: answer a direct invocation {"bench": true} with the in-function
+ *                           benchmark (src/lambda/bench.ts; seconds of CPU per call) (default 0)
  *
  * Relative paths are resolved against the working directory (on Lambda: the
  * unzipped package, /var/task); the defaults against the folder holding weights/.
@@ -61,6 +63,8 @@ export interface LambdaConfig {
   readonly backend: BackendChoice;
   /** Re-run each weight file's parity certificate at INIT. */
   readonly verify: boolean;
+  /** Answer {"bench": true} direct invocations with the benchmark (TINYCNN_BENCH=1). */
+  readonly bench: boolean;
 }
 
 /** A configuration value is unusable; INIT fails with this message. */
@@ -117,6 +121,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, cw
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new ConfigError('TINYCNN_BACKEND', `must be one of ${BACKENDS.join(', ')}, not "${backend}"`);
   const verify = get('TINYCNN_VERIFY') ?? '1';
   if (verify !== '1' && verify !== '0') throw new ConfigError('TINYCNN_VERIFY', `must be 1 or 0, not "${verify}"`);
+  const bench = get('TINYCNN_BENCH') ?? '0';
+  if (bench !== '1' && bench !== '0') throw new ConfigError('TINYCNN_BENCH', `must be 1 or 0, not "${bench}"`);
   return {
     models,
     vectorStore: store,
@@ -128,6 +134,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, cw
     maxBodyBytes: integer(get, 'TINYCNN_MAX_BODY_BYTES', 262_144, 64, 6 * 1024 * 1024),
     backend: backend as BackendChoice,
     verify: verify === '1',
+    bench: bench === '1',
   };
 }
 

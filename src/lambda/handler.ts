@@ -10,9 +10,11 @@
  *   POST /        the configured model (TINYCNN_MODEL); with both, the body's fields decide
  *   GET  /health  backend flavour, models, limits
  *   OPTIONS       CORS preflight on any of the above
+ * and, with TINYCNN_BENCH=1, the direct invocation {"bench": true} (bench.ts).
  */
 import { InputError } from '../errors.js';
 import { TokenizeError } from '../text/errors.js';
+import { createBench, isBenchBody, readBenchRequest, type BenchRunner } from './bench.js';
 import type { LambdaConfig, ModelKind } from './config.js';
 import { parseEvent, type HttpRequest } from './events.js';
 import { errorResponse, HttpError, jsonResponse, preflightResponse, type LambdaResponse } from './http.js';
@@ -23,6 +25,8 @@ import { initRuntime, shortName, type InitOptions, type Runtime } from './runtim
 /** The parts of the Lambda context object the handler reads. */
 export interface LambdaContext {
   readonly awsRequestId?: string;
+  /** Milliseconds until the function times out (the bench handler keeps within it). */
+  getRemainingTimeInMillis?(): number;
 }
 
 /** A handler for API Gateway v1/v2, Function URL and direct events; `runtime` is its INIT state. */
@@ -45,6 +49,7 @@ const ROUTES: Record<string, readonly string[]> = {
  */
 export async function createHandler(config: LambdaConfig, options: InitOptions = {}): Promise<Handler> {
   const runtime = await initRuntime(config, options);
+  const bench = config.bench ? createBench(runtime, options.wasmModule) : undefined;
   let cold = true;
   const handler = async (event: unknown, context?: LambdaContext): Promise<LambdaResponse> => {
     const start = performance.now();
@@ -53,7 +58,7 @@ export async function createHandler(config: LambdaConfig, options: InitOptions =
     let request: HttpRequest | undefined;
     try {
       request = parseEvent(event, config.maxBodyBytes);
-      return await route(runtime, request, start, coldStart);
+      return await route(runtime, request, start, coldStart, bench && { runner: bench, context });
     } catch (error) {
       return errorResponse(toHttpError(error, request?.requestId ?? context?.awsRequestId));
     }
@@ -61,7 +66,13 @@ export async function createHandler(config: LambdaConfig, options: InitOptions =
   return Object.assign(handler, { runtime });
 }
 
-async function route(runtime: Runtime, request: HttpRequest, start: number, coldStart: boolean): Promise<LambdaResponse> {
+/** The bench runner (TINYCNN_BENCH=1 only) and the invocation's context. */
+interface BenchRoute {
+  readonly runner: BenchRunner;
+  readonly context: LambdaContext | undefined;
+}
+
+async function route(runtime: Runtime, request: HttpRequest, start: number, coldStart: boolean, bench?: BenchRoute): Promise<LambdaResponse> {
   const methods = ROUTES[request.path];
   if (methods === undefined) throw new HttpError(404, 'NOT_FOUND', `no route ${request.path}; POST /kim, POST /sm, POST / or GET /health`);
   if (!methods.includes(request.method)) {
@@ -71,6 +82,10 @@ async function route(runtime: Runtime, request: HttpRequest, start: number, cold
   if (request.path === '/health') return jsonResponse(200, health(runtime));
 
   const body = parseJsonObject(request.body);
+  if (bench !== undefined && request.kind === 'direct' && isBenchBody(body)) {
+    const remaining = bench.context?.getRemainingTimeInMillis?.();
+    return jsonResponse(200, bench.runner.run(readBenchRequest(body), start, remaining));
+  }
   const kind = modelFor(runtime, request.path, body);
   const served = runtime.models.get(kind)!;
   const answer: Answer =

@@ -36,7 +36,8 @@ const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
  * A request the handler refuses, with the status and the stable code a client branches on.
  * Codes: INVALID_JSON, INVALID_BODY, MISSING_FIELD, INVALID_FIELD, EMPTY_TEXT, NO_TOKENS,
  * TOO_MANY_TOKENS, BATCH_TOO_LARGE, BODY_TOO_LARGE (413), NOT_FOUND (404),
- * METHOD_NOT_ALLOWED (405), VECTORS_UNAVAILABLE (503), VECTORS_TIMEOUT (504), INTERNAL (500).
+ * METHOD_NOT_ALLOWED (405), VECTORS_UNAVAILABLE (503), VECTORS_TIMEOUT (504), INTERNAL (500);
+ * BENCH_NO_TIME (400, the bench handler: too little of the function timeout left).
  */
 export class HttpError extends TinyCnnError {
   /** HTTP status, 4xx or 5xx. */
