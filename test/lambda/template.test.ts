@@ -22,7 +22,9 @@ const CFN_TAGS: Tags = [
 ];
 
 const template = parse(readFileSync(join(ROOT, 'template.yaml'), 'utf8'), { customTags: CFN_TAGS }) as Record<string, any>;
-const functions = Object.entries(template.Resources as Record<string, any>).filter(([, r]) => r.Type === 'AWS::Serverless::Function');
+const allFunctions = Object.entries(template.Resources as Record<string, any>).filter(([, r]) => r.Type === 'AWS::Serverless::Function');
+/** The serving functions (BenchFunction, the optional benchmark, is checked on its own). */
+const functions = allFunctions.filter(([name]) => name !== 'BenchFunction');
 
 describe('template.yaml', () => {
   it('is a SAM template with the architecture, memory and vector-store parameters', () => {
@@ -46,7 +48,7 @@ describe('template.yaml', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts.package).toMatch(/build\/src\/package\/main\.js/);
     expect(pkg.scripts.package).not.toMatch(/--out/);
-    for (const [, fn] of functions) {
+    for (const [, fn] of allFunctions) {
       for (const key of ['Handler', 'Runtime', 'CodeUri']) expect(fn.Properties[key]).toBeUndefined(); // nothing overrides the globals
     }
   });
@@ -69,5 +71,17 @@ describe('template.yaml', () => {
         { 'Fn::If': [condition, { DynamoDBReadPolicy: { TableName: { Ref: param } } }, { Ref: 'AWS::NoValue' }] },
       ]);
     }
+  });
+
+  it('serves with the bench off; BenchFunction, only when asked for, has it on, both models, no HTTP route and a longer timeout', () => {
+    for (const [, fn] of functions) expect(fn.Properties.Environment.Variables.TINYCNN_BENCH).toBeUndefined();
+    expect(template.Parameters.BenchFunction).toMatchObject({ Default: 'no', AllowedValues: ['no', 'yes'] });
+    expect(template.Conditions.CreateBenchFunction).toEqual({ 'Fn::Equals': [{ Ref: 'BenchFunction' }, 'yes'] });
+    const bench = template.Resources.BenchFunction;
+    expect(bench.Condition).toBe('CreateBenchFunction');
+    expect(bench.Properties.Environment.Variables).toEqual({ TINYCNN_MODEL: 'all', TINYCNN_VECTOR_STORE: 'embedded', TINYCNN_BENCH: '1' });
+    expect(bench.Properties.Events).toBeUndefined();
+    expect(bench.Properties.Timeout).toBeGreaterThan(template.Globals.Function.Timeout);
+    expect(template.Outputs.BenchFunctionName).toEqual({ Condition: 'CreateBenchFunction', Value: { Ref: 'BenchFunction' } });
   });
 });
