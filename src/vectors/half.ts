@@ -1,7 +1,9 @@
 /**
  * IEEE 754 binary16 <-> number. Encoding rounds to nearest, ties to even, directly from
  * the double (no double rounding through f32), like numpy's float16 cast; overflow -> ±inf.
+ * Rows of f16 word vectors decode in wasm (kernels/wasm/half.wat), else in JS.
  */
+import { HALF_DECODER_BASE64 } from '../../kernels/wasm/generated/half.js';
 
 const f64 = new Float64Array(1);
 const f64w = new Uint32Array(f64.buffer); // [lo, hi] on little-endian hosts
@@ -67,17 +69,69 @@ const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const LOW = 1 - HIGH;
 
 /**
- * Decodes n binary16 values into f32, without a lookup table (no start-up cost). Each f32 is
- * written as two 16-bit halves: all small-integer work, because the first requests of a fresh
- * process run this in the interpreter, where a float or a 32-bit pattern with its top bits set
- * is a boxed heap number (a 20-token Kim lookup decodes 6,000 values); optimised, it is as fast.
- *   f32 high half = sign | (exponent + 112) << 7 | mantissa >> 3;  low half = (mantissa & 7) << 13
+ * Decodes n binary16 values into f32 (exactly; subnormals, infinities and NaN payloads
+ * included) with the 210-byte wasm decoder of kernels/wasm/half.wat, or with the JS loop
+ * below where there is no WebAssembly (or on a big-endian host).
  * @param src (>= srcOff + n) binary16 patterns
  * @param out (>= outOff + n) destination
- * @param outHalves bitsView(out): a Uint16Array over `out`'s memory (2 halves per float)
+ * @param outHalves bitsView(out), for the JS loop
  * @returns false when a value is NaN or infinite (the row is still written)
  */
 export function decodeHalfRow(src: Uint16Array, srcOff: number, out: Float32Array, outHalves: Uint16Array, outOff: number, n: number): boolean {
+  const wasm = halfDecoder();
+  if (wasm === null) return decodeHalfRowJs(src, srcOff, out, outHalves, outOff, n);
+  let finite = 1;
+  for (let done = 0; done < n; done += CHUNK) {
+    const m = Math.min(CHUNK, n - done);
+    wasm.input.set(src.subarray(srcOff + done, srcOff + done + m));
+    finite &= wasm.decode(0, 2 * CHUNK, m);
+    out.set(m === CHUNK ? wasm.output : wasm.output.subarray(0, m), outOff + done);
+  }
+  return finite === 1;
+}
+
+/** Values per decoder call: their input (2 bytes each) and output (4 bytes each) share its one 64 KiB page. */
+const CHUNK = 10880;
+
+interface HalfDecoder {
+  readonly input: Uint16Array; // (CHUNK) u16 at byte 0 of its memory
+  readonly output: Float32Array; // (CHUNK) f32 at byte 2 * CHUNK
+  decode(src: number, dst: number, n: number): number;
+}
+
+let decoder: HalfDecoder | null | undefined;
+
+/** The wasm decoder, instantiated on first use (~0.1 ms); null where it cannot run. */
+function halfDecoder(): HalfDecoder | null {
+  if (decoder !== undefined) return decoder;
+  decoder = null;
+  if (HIGH !== 1 || typeof WebAssembly !== 'object') return decoder;
+  try {
+    const module = new WebAssembly.Module(base64Bytes(HALF_DECODER_BASE64));
+    const exports = new WebAssembly.Instance(module, {}).exports as { memory: WebAssembly.Memory; decode(src: number, dst: number, n: number): number };
+    const buffer = exports.memory.buffer; // one page, never grown: the views stay valid
+    decoder = { input: new Uint16Array(buffer, 0, CHUNK), output: new Float32Array(buffer, 2 * CHUNK, CHUNK), decode: exports.decode };
+  } catch {
+    // no usable WebAssembly (a locked-down runtime): the JS loop
+  }
+  return decoder;
+}
+
+function base64Bytes(text: string): Uint8Array {
+  const NodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64'): Uint8Array } }).Buffer;
+  if (NodeBuffer !== undefined) return NodeBuffer.from(text, 'base64');
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+/**
+ * The JS decode (reference and fallback), without a lookup table (no start-up cost). Each f32
+ * is written as two 16-bit halves: small-integer work only, because where it runs cold it runs
+ * in the interpreter, where a float or a 32-bit pattern with its top bits set is a boxed heap
+ * number.
+ *   f32 high half = sign | (exponent + 112) << 7 | mantissa >> 3;  low half = (mantissa & 7) << 13
+ * Parameters and result as decodeHalfRow.
+ */
+export function decodeHalfRowJs(src: Uint16Array, srcOff: number, out: Float32Array, outHalves: Uint16Array, outOff: number, n: number): boolean {
   let special = 0;
   for (let j = 0, o = 2 * outOff; j < n; j++, o += 2) {
     const h = src[srcOff + j];
