@@ -12,6 +12,9 @@
  *   ort-web      onnxruntime-web 1.30 (wasm SIMD), the same ONNX file
  *   pytorch      /usr/bin/python3 + torch, castorini's module with the same weights
  *   node -e 0 / python3 -c pass   the floors
+ *   harness      tinycnn.mjs importing a handler that does nothing: what the Node harness itself
+ *                (ESM entry, dynamic import, the report line) adds over `node -e 0` in every Node
+ *                contender's wall time; shown for reading the table, not used in the ratios
  * Rounds are interleaved (A B C ... A B C ..., the order rotated each round) after one untimed
  * warm-up run of each contender (disk cache warm). Wall time is measured here around the
  * process; INIT (spawn -> model ready) and first-invoke times are reported by the contender;
@@ -49,6 +52,14 @@ function unzippedPackage(into) {
   const unzip = spawnSync('unzip', ['-q', zip, '-d', into]);
   if (unzip.error !== undefined || unzip.status !== 0) execFileSync(PYTHON, ['-m', 'zipfile', '-e', zip, into]);
   return { zip, sha256: createHash('sha256').update(readFileSync(zip)).digest('hex') };
+}
+
+/** A handler that answers like tinycnn's and does nothing else, for the harness row. */
+function emptyHandler(dir) {
+  const file = join(dir, 'empty-handler.mjs');
+  const body = { tokens: Array(20).fill('x'), unknown_tokens: [], backend: 'none' };
+  writeFileSync(file, `export const handler = async () => ({ statusCode: 200, body: ${JSON.stringify(JSON.stringify(body))} });\n`);
+  return file;
 }
 
 /** The ONNX export of the weights (converters/export_onnx.py), cached by weight hash like bench/run.mjs. */
@@ -110,6 +121,7 @@ try {
     { name: 'python3 -c pass', floor: true, cmd: PYTHON, args: ['-c', 'pass'] },
     // like Lambda: the package unzipped in its own folder (/var/task), the handler imported from there
     { name: 'tinycnn', cmd: node, args: [join(HERE, 'tinycnn.mjs'), join(unzipped, 'index.mjs')], cwd: unzipped, env: { TINYCNN_MODEL: 'kim', LAMBDA_TASK_ROOT: unzipped } },
+    { name: 'harness (empty handler)', cmd: node, args: [join(HERE, 'tinycnn.mjs'), emptyHandler(tmp)] },
     peers.tfjs && { name: 'tfjs-wasm', cmd: node, args: [join(HERE, 'tfjs-wasm.mjs'), WEIGHTS] },
     peers.ort && onnx && { name: 'ort-node', cmd: node, args: [join(HERE, 'ort.mjs'), 'node', onnx] },
     peers.ort && onnx && { name: 'ort-web', cmd: node, args: [join(HERE, 'ort.mjs'), 'web', onnx] },
@@ -183,6 +195,8 @@ try {
     console.log(`tinycnn (wall − node floor) / ort-node's:  ${f(targets.tinycnn_over_ort_node, 3)}  (target <= 0.25: ${ok(targets.tinycnn_over_ort_node, 0.25)})`);
     console.log(`tinycnn (wall − node floor) / tfjs-wasm's: ${f(targets.tinycnn_over_tfjs_wasm, 3)}  (target <= 0.1: ${ok(targets.tinycnn_over_tfjs_wasm, 0.1)})`);
     console.log(`tinycnn peak RSS − node floor: ${f(targets.tinycnn_rss_over_node_mib, 1)} MiB  (target <= 16: ${ok(targets.tinycnn_rss_over_node_mib, 16)})`);
+    const harness = by['harness (empty handler)'];
+    if (harness) console.log(`the Node harness alone (empty handler) is ${f(harness.wall_ms_median - floor)} ms over the node floor; it is part of every Node contender's figure above`);
     console.log(`INIT = spawn -> model ready (includes Node/Python start-up); wall includes exit. Written to ${outFile.slice(REPO.length + 1)}`);
   }
 } finally {
