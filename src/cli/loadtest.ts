@@ -7,7 +7,7 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { archFlag, intListFlag, numberFlag, withUsage } from '../cost/args.js';
-import { CliUsageError } from '../cost/errors.js';
+import { UsageError } from './usage.js';
 import { type LoadModel, loadPayloads } from '../loadtest/data.js';
 import { sequentialText, sweepTable } from '../loadtest/format.js';
 import { type LocalServerOptions, type LocalServerProcess, startLocalServer } from '../loadtest/local.js';
@@ -86,19 +86,19 @@ export async function runLoadtest(
       console.log(USAGE);
       return 0;
     }
-    if (positionals.length > 1) throw new CliUsageError(`takes one URL, not ${positionals.length}`);
+    if (positionals.length > 1) throw new UsageError(`takes one URL, not ${positionals.length}`);
     const rawUrl = positionals[0];
-    if ((rawUrl === undefined) === !values.local) throw new CliUsageError(rawUrl === undefined ? 'give a URL or --local' : 'give a URL or --local, not both');
+    if ((rawUrl === undefined) === !values.local) throw new UsageError(rawUrl === undefined ? 'give a URL or --local' : 'give a URL or --local, not both');
     const model = modelOf(values.model, rawUrl);
     const batch = numberFlag(values.batch, '--batch', true) ?? 1;
     const requests = numberFlag(values.requests, '--requests', true);
     const durationS = numberFlag(values.duration, '--duration');
-    if (requests !== undefined && durationS !== undefined) throw new CliUsageError('give --requests or --duration, not both');
+    if (requests !== undefined && durationS !== undefined) throw new UsageError('give --requests or --duration, not both');
     const levels = intListFlag(values.concurrency, '--concurrency') ?? [5, 10, 20, 30];
     const protocols = protocolsOf(values.protocol);
     const timingUnit = (values['timing-unit'] ?? 'auto') as Target['timingUnit'];
-    if (!['auto', 's', 'ms'].includes(timingUnit)) throw new CliUsageError(`--timing-unit must be auto, s or ms, not "${timingUnit}"`);
-    if (protocols.includes('cold') && !values.local && values.between === undefined) throw new CliUsageError('the cold protocol against a URL needs --between CMD (a command that forces a new execution environment)');
+    if (!['auto', 's', 'ms'].includes(timingUnit)) throw new UsageError(`--timing-unit must be auto, s or ms, not "${timingUnit}"`);
+    if (protocols.includes('cold') && !values.local && values.between === undefined) throw new UsageError('the cold protocol against a URL needs --between CMD (a command that forces a new execution environment)');
     const memoryMb = numberFlag(values['memory-mb'], '--memory-mb', true) ?? 1769;
     const arch = archFlag(values.arch) ?? 'x86_64';
     const timeoutMs = numberFlag(values['timeout-ms'], '--timeout-ms') ?? 10_000;
@@ -176,9 +176,9 @@ export async function runLoadtest(
 
 /** --model, or the model the URL's path names; they must agree. */
 function modelOf(flag: string | undefined, url: string | undefined): LoadModel {
-  if (flag !== undefined && flag !== 'kim' && flag !== 'sm') throw new CliUsageError(`--model must be kim or sm, not "${flag}"`);
+  if (flag !== undefined && flag !== 'kim' && flag !== 'sm') throw new UsageError(`--model must be kim or sm, not "${flag}"`);
   const fromUrl = url === undefined ? undefined : /\/(kim|sm)\/?$/.exec(safePath(url))?.[1];
-  if (flag !== undefined && fromUrl !== undefined && flag !== fromUrl) throw new CliUsageError(`--model ${flag} does not match the URL's /${fromUrl}`);
+  if (flag !== undefined && fromUrl !== undefined && flag !== fromUrl) throw new UsageError(`--model ${flag} does not match the URL's /${fromUrl}`);
   return (flag ?? fromUrl ?? 'kim') as LoadModel;
 }
 
@@ -196,9 +196,9 @@ function endpoint(raw: string, model: LoadModel): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new CliUsageError(`"${raw}" is not a URL (e.g. https://abc123.execute-api.us-east-1.amazonaws.com/prod)`);
+    throw new UsageError(`"${raw}" is not a URL (e.g. https://abc123.execute-api.us-east-1.amazonaws.com/prod)`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliUsageError(`the URL must be http or https, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`the URL must be http or https, not ${url.protocol}`);
   if (!/\/(kim|sm)\/?$/.test(url.pathname)) url.pathname = `${url.pathname.replace(/\/+$/, '')}/${model}`;
   return url;
 }
@@ -207,6 +207,6 @@ function protocolsOf(value: string | undefined): string[] {
   const list = (value ?? 'sweep').split(',').map((p) => p.trim()).filter((p) => p !== '');
   const all = ['sweep', 'warm', 'cold'];
   if (list.includes('all')) return all;
-  for (const p of list) if (!all.includes(p)) throw new CliUsageError(`--protocol takes sweep, warm, cold or all, not "${p}"`);
+  for (const p of list) if (!all.includes(p)) throw new UsageError(`--protocol takes sweep, warm, cold or all, not "${p}"`);
   return list;
 }

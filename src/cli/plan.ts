@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { archFlag, numberFlag, withUsage } from '../cost/args.js';
-import { CliUsageError } from '../cost/errors.js';
+import { UsageError } from './usage.js';
 import { explainPlan, memoryFindings, planJson, planTable } from '../cost/explain.js';
 import { plan } from '../cost/plan.js';
 import { LAMBDA_PRICES } from '../cost/prices.js';
@@ -63,7 +63,7 @@ export async function runPlan(
       return 0;
     }
     const files = [...positionals, ...(values.input ?? [])];
-    if (files.length === 0) throw new CliUsageError('needs at least one input: REPORT log files, or --input runs.json / runs.csv');
+    if (files.length === 0) throw new UsageError('needs at least one input: REPORT log files, or --input runs.json / runs.csv');
     const prices = values['no-init-billing'] ? { ...LAMBDA_PRICES, initBilled: false } : LAMBDA_PRICES;
     const defaults = { arch: archFlag(values.arch), batch: numberFlag(values.batch, '--batch', true), prices };
     const sloMs = numberFlag(values['slo-ms'], '--slo-ms');

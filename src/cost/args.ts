@@ -1,12 +1,12 @@
 /** Command-line helpers shared by `tinycnn cost`, `plan` and `loadtest`: typed flag parsing and usage errors (exit code 2). */
-import { CliUsageError } from './errors.js';
+import { UsageError } from '../cli/usage.js';
 import { type Arch, parseArch } from './prices.js';
 
 /** --arch value -> Arch (undefined stays undefined). */
 export function archFlag(value: string | undefined, flag = '--arch'): Arch | undefined {
   if (value === undefined) return undefined;
   const arch = parseArch(value);
-  if (arch === undefined) throw new CliUsageError(`${flag} must be x86_64 or arm64, not "${value}"`);
+  if (arch === undefined) throw new UsageError(`${flag} must be x86_64 or arm64, not "${value}"`);
   return arch;
 }
 
@@ -15,7 +15,7 @@ export function numberFlag(value: string | undefined, flag: string, integer = fa
   if (value === undefined) return undefined;
   const n = Number(value.replace(/_/g, ''));
   if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new CliUsageError(`${flag} must be a positive ${integer ? 'integer' : 'number'}, not "${value}"`);
+    throw new UsageError(`${flag} must be a positive ${integer ? 'integer' : 'number'}, not "${value}"`);
   }
   return n;
 }
@@ -24,7 +24,7 @@ export function numberFlag(value: string | undefined, flag: string, integer = fa
 export function intListFlag(value: string | undefined, flag: string): number[] | undefined {
   if (value === undefined) return undefined;
   const parts = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
-  if (parts.length === 0) throw new CliUsageError(`${flag} needs at least one number`);
+  if (parts.length === 0) throw new UsageError(`${flag} needs at least one number`);
   return parts.map((p) => numberFlag(p, flag, true) as number);
 }
 
@@ -44,7 +44,7 @@ export async function withUsage(
     return await body();
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (error instanceof CliUsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+    if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
       console.error(`tinycnn ${name}: ${(error as Error).message}\n\n${usage}`);
       return 2;
     }

@@ -10,10 +10,3 @@ export class CostInputError extends TinyCnnError {
     this.file = file;
   }
 }
-
-/** A command-line mistake in one of the cost / plan / loadtest commands (exit code 2). */
-export class CliUsageError extends TinyCnnError {
-  constructor(message: string) {
-    super('USAGE', message);
-  }
-}
