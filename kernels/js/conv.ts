@@ -9,6 +9,11 @@
  * feed 8 multiply-adds, and the 8 accumulators + 6 operands fit the 16 float
  * registers V8 has on x86_64 and arm64. Sums are kept in float64.
  *
+ * When the steps are not a multiple of 4, the last block starts at steps - 4 and
+ * overlaps the one before it: max is idempotent, so recomputing a few outputs is
+ * harmless, and far cheaper than the one-output-at-a-time loop (a single
+ * dependent sum, bound by add latency) that only sentences of < 4 steps need.
+ *
  * Max over time commutes with a monotone non-decreasing activation (ReLU, tanh):
  * max_t act(b + z_t) = act(b + max_t z_t), so the epilogue keeps a running max
  * of the raw dot products and applies bias and activation once per filter.
@@ -38,13 +43,14 @@ export function convMaxPool(
   const span = k * dim; // floats in one channel's window, and in one (filter, channel) weight slice
   const steps = tokens + k - 1;
   const first = pad - (k - 1);
-  const blockedSteps = steps - (steps % ROWS);
+  const blockedSteps = steps >= ROWS ? steps : 0; // steps covered by (possibly overlapping) blocks
   const blockedFilters = filters - (filters % COLS);
 
   for (let f = 0; f < blockedFilters; f += COLS) {
     let max0 = -Infinity;
     let max1 = -Infinity;
-    for (let t = 0; t < blockedSteps; t += ROWS) {
+    for (let block = 0; block < blockedSteps; block += ROWS) {
+      const t = Math.min(block, steps - ROWS); // the last block may overlap the previous one
       let s00 = 0, s10 = 0, s20 = 0, s30 = 0; // filter f,   steps t..t+3
       let s01 = 0, s11 = 0, s21 = 0, s31 = 0; // filter f+1, steps t..t+3
       for (let c = 0; c < channels; c++) {
