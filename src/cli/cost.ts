@@ -3,7 +3,7 @@
  * the cost of one million requests, from CloudWatch REPORT lines.
  */
 import { parseArgs } from 'node:util';
-import { archFlag, numberFlag, withUsage } from '../cost/args.js';
+import { archFlag, numberFlag, withUsage } from './flags.js';
 import { formatCostSummary } from '../cost/format.js';
 import { LAMBDA_PRICES } from '../cost/prices.js';
 import { readReportLog } from '../cost/read.js';

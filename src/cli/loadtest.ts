@@ -6,7 +6,7 @@
  */
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { archFlag, intListFlag, numberFlag, withUsage } from '../cost/args.js';
+import { archFlag, intListFlag, numberFlag, withUsage } from './flags.js';
 import { UsageError } from './usage.js';
 import { type LoadModel, loadPayloads } from '../loadtest/data.js';
 import { sequentialText, sweepTable } from '../loadtest/format.js';

@@ -5,8 +5,7 @@
  * libraries, and a broken subcommand cannot take the others down. This file
  * only dispatches and turns an error into one line on stderr.
  */
-import { TinyCnnError } from '../errors.js';
-import { UsageError } from './usage.js';
+import { isUsageError } from './usage.js';
 
 export { UsageError } from './usage.js';
 
@@ -62,11 +61,4 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`tinycnn ${name}: ${error instanceof Error ? error.message : String(error)}`);
     return isUsageError(error) ? 2 : 1;
   }
-}
-
-/** Our UsageError, or node:util parseArgs rejecting an option. */
-function isUsageError(error: unknown): boolean {
-  if (error instanceof UsageError) return true;
-  const code = error instanceof TinyCnnError ? undefined : (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }

@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { archFlag, numberFlag, withUsage } from '../cost/args.js';
+import { archFlag, numberFlag, withUsage } from './flags.js';
 import { UsageError } from './usage.js';
 import { explainPlan, memoryFindings, planJson, planTable } from '../cost/explain.js';
 import { plan } from '../cost/plan.js';

@@ -1,6 +1,6 @@
 /** Command-line helpers shared by `tinycnn cost`, `plan` and `loadtest`: typed flag parsing and usage errors (exit code 2). */
-import { UsageError } from '../cli/usage.js';
-import { type Arch, parseArch } from './prices.js';
+import { type Arch, parseArch } from '../cost/prices.js';
+import { isUsageError, UsageError } from './usage.js';
 
 /** --arch value -> Arch (undefined stays undefined). */
 export function archFlag(value: string | undefined, flag = '--arch'): Arch | undefined {
@@ -43,8 +43,7 @@ export async function withUsage(
   try {
     return await body();
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+    if (isUsageError(error)) {
       console.error(`tinycnn ${name}: ${(error as Error).message}\n\n${usage}`);
       return 2;
     }
