@@ -2,7 +2,7 @@
 """Export a Kim CNN / SM CNN checkpoint to a tinycnn safetensors file.
 
     /usr/bin/python3 converters/export.py IN OUT.safetensors \
-        [--labels a,b,c] [--tokenizer clean_str_sst|split]
+        [--labels a,b,c] [--tokenizer clean_str_sst|split|ptb] [--ext-feats SPEC.json]
 
 IN may be a castorini whole-model pickle (`torch.save(model)`, legacy or zip
 serialization, saved on CPU or GPU), a state_dict file (also wrapped as
@@ -16,7 +16,10 @@ deterministic bytes, with __metadata__ (all strings):
   tinycnn.architecture   "KimCNN" | "SMModel"
   tinycnn.config         compact JSON, see reference_models.kim_config / sm_config
   tinycnn.labels         JSON array of class names
-  tinycnn.tokenizer      "clean_str_sst" | "split"
+  tinycnn.tokenizer      "clean_str_sst" | "split" | "ptb"
+  tinycnn.ext_feats      (SM with external features, when --ext-feats is given) how the
+                         server computes them from the two texts: compact JSON, see
+                         converters/train/overlap.py
   tinycnn.source         base name of IN;  tinycnn.source_sha256: sha256 of IN
   tinycnn.torch          torch.__version__
   tinycnn.probe          parity certificate, see probe_certificate()
@@ -39,7 +42,7 @@ from load_checkpoint import ConvertError, clean_tensors, load_checkpoint, log
 PROBE_SEED = 20240601
 PROBE_TOKENS = 7  # Kim
 PROBE_Q_TOKENS, PROBE_A_TOKENS = 7, 9  # SM
-TOKENIZERS = ("clean_str_sst", "split")
+TOKENIZERS = ("clean_str_sst", "split", "ptb")
 
 
 def _check_keys(names):
@@ -161,7 +164,21 @@ def parse_labels(text, classes):
     return labels
 
 
-def convert(in_path, labels=None, tokenizer=None):
+def read_ext_feats(path, arch, config):
+    """--ext-feats: a JSON object naming the feature set; only for SM with external features."""
+    if arch != "SMModel" or not config["ext_feats"]:
+        raise ConvertError(f"--ext-feats given, but this is a {arch} without external features")
+    try:
+        with open(path, encoding="utf-8") as f:
+            spec = json.load(f)
+    except (OSError, json.JSONDecodeError) as e:
+        raise ConvertError(f"--ext-feats {path}: {e}") from None
+    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+        raise ConvertError(f"--ext-feats {path}: expected a JSON object with a \"name\"")
+    return spec
+
+
+def convert(in_path, labels=None, tokenizer=None, ext_feats=None):
     """Read any supported checkpoint -> (safetensors bytes, summary dict)."""
     tensors, settings, kind = load_checkpoint(in_path)
     tensors = clean_tensors(tensors)
@@ -184,15 +201,17 @@ def convert(in_path, labels=None, tokenizer=None):
         "tinycnn.torch": torch.__version__,
         "tinycnn.probe": rm.compact_json(probe_certificate(arch, config, tensors)),
     }
+    if ext_feats is not None:
+        metadata["tinycnn.ext_feats"] = rm.compact_json(read_ext_feats(ext_feats, arch, config))
     data = st.write_safetensors(tensors, metadata)
     summary = {"architecture": arch, "config": config, "tensors": len(tensors),
                "bytes": len(data), "input": kind}
     return data, summary
 
 
-def export_file(in_path, out_path, labels=None, tokenizer=None):
+def export_file(in_path, out_path, labels=None, tokenizer=None, ext_feats=None):
     """convert() and write OUT atomically; logs the one-line summary."""
-    data, summary = convert(in_path, labels, tokenizer)
+    data, summary = convert(in_path, labels, tokenizer, ext_feats)
     tmp = f"{out_path}.tmp{os.getpid()}"
     with open(tmp, "wb") as f:
         f.write(data)
@@ -209,9 +228,12 @@ def main(argv=None):
     parser.add_argument("--labels", help="class names, comma-separated or a JSON array")
     parser.add_argument("--tokenizer", choices=TOKENIZERS,
                         help="default clean_str_sst for Kim CNN, split for SM CNN")
+    parser.add_argument("--ext-feats", metavar="SPEC.json",
+                        help="SM with external features: how to compute them from the texts "
+                             "(written by converters/train/train_sm.py)")
     args = parser.parse_args(argv)
     try:
-        export_file(args.input, args.output, args.labels, args.tokenizer)
+        export_file(args.input, args.output, args.labels, args.tokenizer, args.ext_feats)
     except ConvertError as e:
         log(f"error: {e}")
         return 2

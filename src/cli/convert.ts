@@ -22,11 +22,12 @@ export async function runConvert(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       labels: { type: 'string' }, // comma-separated class names
-      tokenizer: { type: 'string' }, // clean_str_sst | split
+      tokenizer: { type: 'string' }, // clean_str_sst | split | ptb
+      'ext-feats': { type: 'string' }, // SM: JSON spec of the external features
       python: { type: 'string' },
     },
   });
-  if (positionals.length !== 2) throw new UsageError('usage: tinycnn convert IN OUT.safetensors [--labels a,b,...] [--tokenizer clean_str_sst|split]');
+  if (positionals.length !== 2) throw new UsageError('usage: tinycnn convert IN OUT.safetensors [--labels a,b,...] [--tokenizer clean_str_sst|split|ptb] [--ext-feats SPEC.json]');
   const [input, output] = positionals;
   if (!existsSync(input)) throw new UsageError(`${input}: no such file`);
   const kind = extname(input).toLowerCase();
@@ -39,6 +40,7 @@ export async function runConvert(argv: string[]): Promise<number> {
     const args = [join(packageRoot(), 'converters', 'export.py'), input, output];
     if (values.labels !== undefined) args.push('--labels', values.labels);
     if (values.tokenizer !== undefined) args.push('--tokenizer', values.tokenizer);
+    if (values['ext-feats'] !== undefined) args.push('--ext-feats', values['ext-feats']);
     const result = spawnSync(python, args, { stdio: ['ignore', 'inherit', 'inherit'] });
     if (result.error !== undefined) {
       throw new UsageError(`cannot run ${python} (${result.error.message}); reading PyTorch files needs PyTorch: apt-get install python3-torch, or set TINYCNN_PYTHON`);

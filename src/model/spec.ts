@@ -6,7 +6,7 @@
  *   tinycnn.config        JSON: Kim {"mode","channels","filters","dim","kernel_sizes","classes"}
  *                               SM  {"filters","dim","k","ext_feats","classes"}
  *   tinycnn.labels        JSON array of class names, index = class id
- *   tinycnn.tokenizer     "clean_str_sst" | "split"
+ *   tinycnn.tokenizer     "clean_str_sst" | "split" | "ptb"
  *   tinycnn.source        the checkpoint's file name;  tinycnn.source_sha256  its hash
  *   tinycnn.probe         JSON parity certificate, see model/certificate.ts
  */

@@ -11,14 +11,13 @@ import { encodeSafetensors } from '../safetensors/write.js';
 import { mapToStateDict, type KimConfig, type SmConfig, type StateDictTensor } from './architecture.js';
 import { ConversionError } from './errors.js';
 import { decodeModel } from './schema.js';
+import { TOKENIZER_MODES } from '../text/tokenizer.js';
 
-/** Tokenizers a weight file may name (tinycnn.tokenizer). */
-export const TOKENIZERS = ['clean_str_sst', 'split'] as const;
 
 export interface ConvertOptions {
   /** Class names, index = class id; default ["0", "1", ...]. Must match the model's class count. */
   labels?: readonly string[];
-  /** 'clean_str_sst' (Kim default) or 'split' (SM default). */
+  /** 'clean_str_sst' (Kim default), 'split' (SM default) or 'ptb'. */
   tokenizer?: string;
 }
 
@@ -51,8 +50,8 @@ export function onnxToSafetensors(onnx: Uint8Array, file: string, options: Conve
     throw new ConversionError(file, `${labels.length} labels given (${JSON.stringify(labels)}) but the model has ${classes} classes`);
   }
   const tokenizer = options.tokenizer ?? (mapped.architecture === 'KimCNN' ? 'clean_str_sst' : 'split');
-  if (!(TOKENIZERS as readonly string[]).includes(tokenizer)) {
-    throw new ConversionError(file, `unknown tokenizer '${tokenizer}'; use one of ${TOKENIZERS.join(', ')}`);
+  if (!(TOKENIZER_MODES as readonly string[]).includes(tokenizer)) {
+    throw new ConversionError(file, `unknown tokenizer '${tokenizer}'; use one of ${TOKENIZER_MODES.join(', ')}`);
   }
   const metadata: Record<string, string> = {
     'format': 'pt',

@@ -20,18 +20,23 @@
  *                    removed, and the text is NFC-normalized so composed and decomposed
  *                    accents ("café") look up the same vocabulary key. Case is kept.
  *
+ *   'ptb'            typed text -> the Penn-Treebank-style tokens of SST and TrecQA, lower-cased
+ *                    ("I didn't like it (at all)!" -> i did n't like it ( at all ) !), the
+ *                    tokenizer tinycnn's trained models use; see ptb.ts. It applies NFKC itself.
+ *
  * Unicode: 'clean_str_sst' applies no normalization by default (byte-exact with the
  * Python reference, which is what the model saw in training); pass normalize: 'NFKC' to
  * fold compatibility forms first (ligatures "ﬁ" -> "fi", full-width "ｇｏｏｄ" -> "good").
  * 'split' uses NFC by default.
  */
 import { TokenizeError } from './errors.js';
+import { ptbTokens } from './ptb.js';
 
 /** A tokenizer mode, as stored under `tinycnn.tokenizer` in a weight file. */
-export type TokenizerMode = 'clean_str_sst' | 'split';
+export type TokenizerMode = 'clean_str_sst' | 'split' | 'ptb';
 
 /** All modes, in the order they are documented. */
-export const TOKENIZER_MODES: readonly TokenizerMode[] = ['clean_str_sst', 'split'];
+export const TOKENIZER_MODES: readonly TokenizerMode[] = ['clean_str_sst', 'split', 'ptb'];
 
 /** Mode used when a weight file records none: the one castorini trained with. */
 export const DEFAULT_TOKENIZER: TokenizerMode = 'clean_str_sst';
@@ -46,7 +51,7 @@ export const DEFAULT_MAX_TOKENS = 512;
 export type Normalization = 'none' | 'NFC' | 'NFKC';
 
 export interface TokenizerOptions {
-  /** 'clean_str_sst' (default) or 'split'. */
+  /** 'clean_str_sst' (default), 'split' or 'ptb'. */
   mode?: TokenizerMode;
   /** More tokens than this -> TokenizeError 'TOO_MANY_TOKENS'. Default DEFAULT_MAX_TOKENS. */
   maxTokens?: number;
@@ -120,6 +125,8 @@ export function tokenize(text: string, options: TokenizerOptions = {}): string[]
     if (options.splitPunctuation) s = s.replace(PTB_SPLIT, ' $& ');
     s = s.replace(SPACE_RUNS, ' ').trim().toLowerCase();
     tokens = s === '' ? [] : s.split(' ');
+  } else if (mode === 'ptb') {
+    tokens = ptbTokens(text);
   } else if (mode === 'split') {
     const s = normalizeText(text, options.normalize ?? 'NFC').replace(FORMAT_CHARS, '');
     tokens = s.split(SEPARATORS).filter((t) => t !== '');

@@ -1,0 +1,97 @@
+/**
+ * SM CNN's external features from the two texts: word overlap between question and answer,
+ * computed exactly as the training side did (converters/train/overlap.py, checked on every
+ * TrecQA TEST pair by test/text/overlap.test.ts). The spec travels in the weight file's
+ * metadata (`tinycnn.ext_feats`): the stopword list and the training answers' IDF table.
+ *
+ *   0  question tokens found in the answer / question tokens
+ *   1  the same over question tokens that are not stopwords (0 when there are none)
+ *   2  sum idf(w) over question tokens found in the answer / sum idf(w) over question tokens
+ *   3  the same without stopwords (0 when there are none)
+ *
+ * A question token counts once per occurrence; "found" means the word occurs among the
+ * answer's tokens; a word without an IDF entry weighs `idf_unknown` (ln(N + 1), N training answers). Sums run in float64 in
+ * token order, then each feature is rounded to float32 (as numpy's float32 cast does).
+ */
+import { TinyCnnError } from '../errors.js';
+
+/** The only feature set this build knows: the name stored in `tinycnn.ext_feats`. */
+export const OVERLAP_FEATURES = 'overlap-idf-v1';
+/** Features written per pair. */
+export const OVERLAP_FEATURE_COUNT = 4;
+
+/** Computes one pair's features into `out` (length >= 4). */
+export type ExtFeatures = (qTokens: readonly string[], aTokens: readonly string[], out: Float32Array) => void;
+
+/** `tinycnn.ext_feats` is missing, malformed or names a feature set this build does not know. */
+export class ExtFeaturesError extends TinyCnnError {
+  constructor(where: string, detail: string) {
+    super('EXT_FEATS_INVALID', `${where}: tinycnn.ext_feats ${detail}`);
+  }
+}
+
+/**
+ * Reads the feature spec from weight-file metadata and returns the feature function.
+ * @param json the `tinycnn.ext_feats` value (compact JSON)
+ * @param where the weight file, for errors
+ */
+export function overlapFeatures(json: string, where: string): ExtFeatures {
+  let spec: { name?: unknown; stopwords?: unknown; idf?: unknown; idf_unknown?: unknown };
+  try {
+    spec = JSON.parse(json);
+  } catch (error) {
+    throw new ExtFeaturesError(where, `is not JSON (${(error as Error).message})`);
+  }
+  if (spec?.name !== OVERLAP_FEATURES) {
+    throw new ExtFeaturesError(where, `names ${JSON.stringify(spec?.name)}, this build computes only ${OVERLAP_FEATURES}`);
+  }
+  const { stopwords, idf, idf_unknown: unknown } = spec;
+  if (!Array.isArray(stopwords) || !stopwords.every((w) => typeof w === 'string')) {
+    throw new ExtFeaturesError(where, 'has no "stopwords" list of strings');
+  }
+  if (typeof idf !== 'object' || idf === null || !Object.values(idf).every(Number.isFinite)) {
+    throw new ExtFeaturesError(where, 'has no "idf" table of finite numbers');
+  }
+  if (typeof unknown !== 'number' || !Number.isFinite(unknown)) {
+    throw new ExtFeaturesError(where, 'has no finite "idf_unknown"');
+  }
+  const stop = new Set<string>(stopwords);
+  const weights = new Map<string, number>(Object.entries(idf as Record<string, number>));
+  return (qTokens, aTokens, out) => {
+    const answer = new Set(aTokens);
+    let n = 0;
+    let nFound = 0;
+    let nContent = 0;
+    let nContentFound = 0;
+    let wAll = 0;
+    let wFound = 0;
+    let wContent = 0;
+    let wContentFound = 0;
+    for (const t of qTokens) {
+      const w = weights.get(t) ?? unknown;
+      const found = answer.has(t);
+      n++;
+      wAll += w;
+      if (found) {
+        nFound++;
+        wFound += w;
+      }
+      if (!stop.has(t)) {
+        nContent++;
+        wContent += w;
+        if (found) {
+          nContentFound++;
+          wContentFound += w;
+        }
+      }
+    }
+    out[0] = ratio(nFound, n);
+    out[1] = ratio(nContentFound, nContent);
+    out[2] = ratio(wFound, wAll);
+    out[3] = ratio(wContentFound, wContent);
+  };
+}
+
+function ratio(a: number, b: number): number {
+  return b > 0 ? a / b : 0;
+}
