@@ -48,26 +48,31 @@ def document_frequencies(documents):
     return df, len(documents)
 
 
-def idf_table(documents):
-    """The shipped table: {word: idf} for every training word, and the default for others."""
-    df, n = document_frequencies(documents)
-    return {w: math.log((n + 1) / (c + 1)) for w, c in sorted(df.items())}, math.log(n + 1)
-
-
 def spec(documents):
-    """The `tinycnn.ext_feats` metadata value (a dict; stored as compact JSON)."""
-    idf, unknown = idf_table(documents)
-    # float32-exact values: the TypeScript side reads the same numbers
+    """The `tinycnn.ext_feats` metadata value (a dict; stored as compact JSON):
+    {"name", "stopwords": [...], "idf": [[value, "word word ..."], ...], "idf_other": value},
+    values float32-exact, groups by increasing document frequency, words sorted."""
+    df, n = document_frequencies(documents)
+    f32 = lambda x: float(np.float32(x))  # noqa: E731
+    groups = {}
+    for w, c in sorted(df.items()):
+        if c >= 2:
+            groups.setdefault(c, []).append(w)
     return {"name": NAME, "stopwords": STOPWORDS,
-            "idf_unknown": float(np.float32(unknown)),
-            "idf": {w: float(np.float32(v)) for w, v in idf.items()}}
+            "idf": [[f32(math.log((n + 1) / (c + 1))), " ".join(groups[c])] for c in sorted(groups)],
+            "idf_other": f32(math.log((n + 1) / 2))}
 
 
-def features(spec_, q_tokens, a_tokens):
-    """-> float32 array (4,) for one (question, answer) pair."""
+def idf_weights(spec_):
+    """The spec's idf groups -> ({word: idf}, weight of every other word)."""
+    return {w: value for value, words in spec_["idf"] for w in words.split(" ")}, spec_["idf_other"]
+
+
+def features(spec_, q_tokens, a_tokens, weights=None):
+    """-> float32 array (4,) for one (question, answer) pair; `weights` caches idf_weights(spec_)."""
     answer = set(a_tokens)
     stop = set(spec_["stopwords"])
-    idf, unknown = spec_["idf"], spec_["idf_unknown"]
+    idf, unknown = weights or idf_weights(spec_)
     n = n_found = n_content = n_content_found = 0
     w_all = w_found = w_content = w_content_found = 0.0
     for t in q_tokens:

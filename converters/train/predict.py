@@ -74,12 +74,13 @@ def predict_kim(model, embed, path, task):
 
 def predict_sm(model, embed, path, spec):
     questions, per_q = [], []
+    weights = overlap.idf_weights(spec)
     with torch.no_grad():
         for q in trecqa.questions(path):
             cands, labels, scores = [], [], []
             xq = embed(q.tokens)[None]
             for c in q.candidates:
-                ext = overlap.features(spec, q.tokens, c.tokens)
+                ext = overlap.features(spec, q.tokens, c.tokens, weights)
                 logits = model(xq, embed(c.tokens)[None], torch.from_numpy(ext)[None])[0]
                 score = float(logits[1] - logits[0])
                 cands.append({"tokens": c.tokens, "label": c.label, "ext": floats(torch.from_numpy(ext)),

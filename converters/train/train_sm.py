@@ -23,6 +23,7 @@ import sys
 import time
 
 import common  # first: pins torch's CPU kernels
+import numpy as np
 import overlap
 import torch
 import torch.nn as nn
@@ -66,19 +67,20 @@ class Pairs:
 
     def __init__(self, qs, vocab, spec):
         self.q_of, self.q_ids, self.a_ids, self.labels, self.ext = [], [], [], [], []
+        weights = overlap.idf_weights(spec)
         for qi, q in enumerate(qs):
             for c in q.candidates:
                 self.q_of.append(qi)
                 self.q_ids.append(vocab.ids(q.tokens))
                 self.a_ids.append(vocab.ids(c.tokens))
                 self.labels.append(c.label)
-                self.ext.append(overlap.features(spec, q.tokens, c.tokens))
+                self.ext.append(overlap.features(spec, q.tokens, c.tokens, weights))
         self.questions = qs
 
     def batch(self, rows):
         q, ql = common.pad_ids([self.q_ids[i] for i in rows])
         a, al = common.pad_ids([self.a_ids[i] for i in rows])
-        ext = torch.from_numpy(__import__("numpy").stack([self.ext[i] for i in rows]))
+        ext = torch.from_numpy(np.stack([self.ext[i] for i in rows]))  # (batch, 4)
         return q, ql, a, al, ext
 
 

@@ -1,8 +1,9 @@
 /**
  * SM CNN's external features from the two texts: word overlap between question and answer,
- * computed exactly as the training side did (converters/train/overlap.py, checked on every
- * TrecQA TEST pair by test/text/overlap.test.ts). The spec travels in the weight file's
- * metadata (`tinycnn.ext_feats`): the stopword list and the training answers' IDF table.
+ * computed exactly as the training side did (converters/train/overlap.py; the tests check
+ * every TrecQA TEST pair against PyTorch's committed features). The spec travels in the
+ * weight file's metadata (`tinycnn.ext_feats`): the stopword list and the training answers'
+ * IDF values, each float32 value with the words that share it.
  *
  *   0  question tokens found in the answer / question tokens
  *   1  the same over question tokens that are not stopwords (0 when there are none)
@@ -10,7 +11,7 @@
  *   3  the same without stopwords (0 when there are none)
  *
  * A question token counts once per occurrence; "found" means the word occurs among the
- * answer's tokens; a word without an IDF entry weighs `idf_unknown` (ln(N + 1), N training answers). Sums run in float64 in
+ * answer's tokens; a word without an IDF entry weighs `idf_other`. Sums run in float64 in
  * token order, then each feature is rounded to float32 (as numpy's float32 cast does).
  */
 import { TinyCnnError } from '../errors.js';
@@ -36,7 +37,7 @@ export class ExtFeaturesError extends TinyCnnError {
  * @param where the weight file, for errors
  */
 export function overlapFeatures(json: string, where: string): ExtFeatures {
-  let spec: { name?: unknown; stopwords?: unknown; idf?: unknown; idf_unknown?: unknown };
+  let spec: { name?: unknown; stopwords?: unknown; idf?: unknown; idf_other?: unknown };
   try {
     spec = JSON.parse(json);
   } catch (error) {
@@ -45,18 +46,20 @@ export function overlapFeatures(json: string, where: string): ExtFeatures {
   if (spec?.name !== OVERLAP_FEATURES) {
     throw new ExtFeaturesError(where, `names ${JSON.stringify(spec?.name)}, this build computes only ${OVERLAP_FEATURES}`);
   }
-  const { stopwords, idf, idf_unknown: unknown } = spec;
+  const { stopwords, idf, idf_other: other } = spec;
   if (!Array.isArray(stopwords) || !stopwords.every((w) => typeof w === 'string')) {
     throw new ExtFeaturesError(where, 'has no "stopwords" list of strings');
   }
-  if (typeof idf !== 'object' || idf === null || !Object.values(idf).every(Number.isFinite)) {
-    throw new ExtFeaturesError(where, 'has no "idf" table of finite numbers');
+  const group = (g: unknown) => Array.isArray(g) && g.length === 2 && Number.isFinite(g[0]) && typeof g[1] === 'string';
+  if (!Array.isArray(idf) || !idf.every(group)) {
+    throw new ExtFeaturesError(where, 'has no "idf" list of [value, "word word ..."] groups');
   }
-  if (typeof unknown !== 'number' || !Number.isFinite(unknown)) {
-    throw new ExtFeaturesError(where, 'has no finite "idf_unknown"');
+  if (typeof other !== 'number' || !Number.isFinite(other)) {
+    throw new ExtFeaturesError(where, 'has no finite "idf_other"');
   }
   const stop = new Set<string>(stopwords);
-  const weights = new Map<string, number>(Object.entries(idf as Record<string, number>));
+  const weights = new Map<string, number>();
+  for (const [value, words] of idf as [number, string][]) for (const w of words.split(' ')) weights.set(w, value);
   return (qTokens, aTokens, out) => {
     const answer = new Set(aTokens);
     let n = 0;
@@ -68,7 +71,7 @@ export function overlapFeatures(json: string, where: string): ExtFeatures {
     let wContent = 0;
     let wContentFound = 0;
     for (const t of qTokens) {
-      const w = weights.get(t) ?? unknown;
+      const w = weights.get(t) ?? other;
       const found = answer.has(t);
       n++;
       wAll += w;
