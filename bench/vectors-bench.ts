@@ -22,6 +22,7 @@ import { convertVectors } from '../src/vectors/convert.js';
 import { encodeItem, itemBytes } from '../src/vectors/item.js';
 import { uploadVectors } from '../src/vectors/upload.js';
 import { StoreWriter } from '../src/vectors/writer.js';
+import { VERSION } from '../src/vectors/format.js';
 import { startDynalite } from '../test/vectors/dynalite.js';
 
 const quick = process.argv.includes('--quick');
@@ -44,7 +45,7 @@ function machine(): string {
 async function syntheticStore(n: number): Promise<string> {
   const dir = join(tmpdir(), 'tinycnn-vectors-bench');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `synthetic-${n}x${DIM}-f16.tcv`);
+  const path = join(dir, `synthetic-${n}x${DIM}-f16-v${VERSION}.tcv`); // the format version in the name: a cached older store is not reused
   if (existsSync(path)) return path;
   const w = await StoreWriter.create(path, { dim: DIM, dtype: 'f16', meta: { source: 'vectors-bench synthetic' } });
   const v = new Float32Array(DIM);
