@@ -44,10 +44,12 @@ async function main(): Promise<void> {
   let failures = 0;
   for (let index = data.from; index < data.from + data.count && failures < 5; index++) {
     post({ type: 'case', index });
-    const { input, ops } = target.make(context, caseRng(data.seed, index));
+    let input: unknown;
+    let ops: string[] = [];
     const start = performance.now();
     let problem: string | undefined;
     try {
+      ({ input, ops } = target.make(context, caseRng(data.seed, index)));
       const outcome = await target.check(context, input);
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     } catch (error) {
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
       failures++;
       mkdirSync(data.failuresDir, { recursive: true });
       const file = join(data.failuresDir, `${data.target}-seed${data.seed}-case${index}.bin`);
-      writeFileSync(file, target.save(input));
+      if (input !== undefined) writeFileSync(file, target.save(input));
       post({ type: 'failure', index, message: problem, ops, file });
     }
     if (index % 16 === 0) {

@@ -14,7 +14,8 @@ export interface ResealOptions {
 
 /** A copy of `bytes` with row, index page, index, body and header checksums recomputed. */
 export function reseal(bytes: Uint8Array, options: ResealOptions = {}): Uint8Array {
-  const out = bytes.slice();
+  const out = new Uint8Array(bytes); // a copy (Buffer.prototype.slice would be a view)
+  if (out.length < HEADER_BYTES) return out; // no header to read the sections from
   const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const u64 = (o: number) => Number(v.getBigUint64(o, true));
   const dim = v.getUint32(16, true);
@@ -36,9 +37,7 @@ export function reseal(bytes: Uint8Array, options: ResealOptions = {}): Uint8Arr
     }
     v.setUint32(120, crc32(out.subarray(pageCrcOffset, fileBytes)), true);
   }
-  if (out.length >= HEADER_BYTES) {
-    v.setUint32(36, crc32(out.subarray(HEADER_BYTES, Math.min(out.length, Math.max(HEADER_BYTES, fileBytes)))), true);
-    v.setUint32(124, crc32(out.subarray(0, 124)), true);
-  }
+  v.setUint32(36, crc32(out.subarray(HEADER_BYTES, Math.min(out.length, Math.max(HEADER_BYTES, fileBytes)))), true);
+  v.setUint32(124, crc32(out.subarray(0, 124)), true);
   return out;
 }
