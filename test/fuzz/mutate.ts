@@ -32,7 +32,7 @@ function position(rng: Rng, length: number, focus: Focus | undefined): number {
  * @param most most mutations per case (default 3)
  */
 export function mutateBytes(rng: Rng, input: Uint8Array, focus?: Focus, most = 3): { bytes: Uint8Array; ops: string[] } {
-  let bytes = new Uint8Array(input); // a copy (Buffer.prototype.slice would be a view)
+  let bytes: Uint8Array = new Uint8Array(input); // a copy (Buffer.prototype.slice would be a view)
   const ops: string[] = [];
   const count = 1 + rng.int(most);
   for (let m = 0; m < count; m++) {

@@ -10,7 +10,8 @@
  *
  * A case fails when it throws anything but a TinyCnnError, breaks a property of its target, takes
  * longer than perCaseMs, stops reporting progress for stallMs (the worker is then terminated: a
- * hang), or the worker runs out of its memory cap.
+ * hang), or the worker runs out of its memory cap; a run fails when its live heap (after a full
+ * GC) grows by more than MAX_HEAP_GROWTH_MB from the end of the warm-up to the end.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,8 @@ export interface FuzzSummary {
   maxCaseMs: number;
   maxHeapMb: number;
   maxArrayBuffersMb: number;
+  /** Live heap after the run minus live heap after the warm-up (both after a full GC). */
+  heapGrowthMb: number;
 }
 
 /** Cases, seed and first case for this run of a target whose small budget is `defaultCases`. */
@@ -73,7 +76,7 @@ export async function runFuzz(target: string, defaultCases: number, limits: { pe
     failuresDir: join(tmpdir(), 'tinycnn-fuzz-failures'),
   };
   const start = performance.now();
-  const summary: FuzzSummary = { target, seed, cases: 0, outcomes: {}, failures: [], ms: 0, maxCaseMs: 0, maxHeapMb: 0, maxArrayBuffersMb: 0 };
+  const summary: FuzzSummary = { target, seed, cases: 0, outcomes: {}, failures: [], ms: 0, maxCaseMs: 0, maxHeapMb: 0, maxArrayBuffersMb: 0, heapGrowthMb: 0 };
   const replay = (index: number) => `TINYCNN_FUZZ_SEED=${seed} TINYCNN_FUZZ_ONLY=${index} npx vitest run test/fuzz/${target}.test.ts`;
   try {
     const worker = new Worker(await workerBundle(), { workerData: data, resourceLimits: { maxOldGenerationSizeMb: limits.heapMb ?? 512, maxYoungGenerationSizeMb: 64 } });
@@ -101,7 +104,7 @@ export async function runFuzz(target: string, defaultCases: number, limits: { pe
         } else if (message.type === 'failure') {
           summary.failures.push(`case ${message.index}: ${message.message}\n  mutations: ${message.ops.join('; ')}\n  input: ${message.file}\n  replay: ${replay(message.index)}`);
         } else if (message.type === 'done') {
-          Object.assign(summary, { outcomes: message.outcomes, maxCaseMs: message.maxCaseMs, maxHeapMb: message.maxHeapMb, maxArrayBuffersMb: message.maxArrayBuffersMb });
+          Object.assign(summary, { outcomes: message.outcomes, maxCaseMs: message.maxCaseMs, maxHeapMb: message.maxHeapMb, maxArrayBuffersMb: message.maxArrayBuffersMb, heapGrowthMb: message.heapGrowthMb });
           void worker.terminate().then(finish);
         }
       });
@@ -118,10 +121,13 @@ export async function runFuzz(target: string, defaultCases: number, limits: { pe
   const outcomes = Object.entries(summary.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
   console.log(
     `fuzz ${target}: ${summary.cases} cases (seed ${seed}) in ${(summary.ms / 1000).toFixed(1)} s: ${outcomes}; ` +
-      `slowest case ${summary.maxCaseMs.toFixed(0)} ms, heap <= ${summary.maxHeapMb.toFixed(0)} MB, array buffers <= ${summary.maxArrayBuffersMb.toFixed(0)} MB`,
+      `slowest case ${summary.maxCaseMs.toFixed(0)} ms, heap <= ${summary.maxHeapMb.toFixed(0)} MB (live heap ${summary.heapGrowthMb >= 0 ? '+' : ''}${summary.heapGrowthMb.toFixed(1)} MB after warm-up), array buffers <= ${summary.maxArrayBuffersMb.toFixed(0)} MB`,
   );
   return summary;
 }
+
+/** Most live-heap growth over a run (a leak detector: caches are full after the warm-up). */
+export const MAX_HEAP_GROWTH_MB = 16;
 
 /** The vitest timeout for a run: generous, since cases are counted, not timed. */
 export function fuzzTimeout(defaultCases: number, msPerCase: number): number {

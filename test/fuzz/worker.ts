@@ -5,6 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { caseRng } from './random.js';
 import { FuzzFailure, type FuzzTarget } from './target.js';
@@ -27,10 +29,20 @@ export type WorkerMessage =
   | { type: 'ready'; setupMs: number }
   | { type: 'case'; index: number }
   | { type: 'failure'; index: number; message: string; ops: string[]; file: string }
-  | { type: 'done'; outcomes: Record<string, number>; maxCaseMs: number; maxHeapMb: number; maxArrayBuffersMb: number };
+  | { type: 'done'; outcomes: Record<string, number>; maxCaseMs: number; maxHeapMb: number; maxArrayBuffersMb: number; heapGrowthMb: number };
 
 const data = workerData as WorkerData;
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
+
+/** A full garbage collection, so heap figures before and after the run compare live memory only. */
+const gc = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+const liveHeap = () => {
+  gc();
+  return process.memoryUsage().heapUsed;
+};
 
 async function main(): Promise<void> {
   const target = TARGETS[data.target] as FuzzTarget<unknown, unknown>;
@@ -42,7 +54,10 @@ async function main(): Promise<void> {
   let maxHeap = 0;
   let maxArrayBuffers = 0;
   let failures = 0;
+  const warmUp = data.from + Math.min(50, Math.floor(data.count / 10)); // caches filled, code compiled
+  let baseline: number | undefined;
   for (let index = data.from; index < data.from + data.count && failures < 5; index++) {
+    if (index === warmUp) baseline = liveHeap();
     post({ type: 'case', index });
     let input: unknown;
     let ops: string[] = [];
@@ -71,11 +86,12 @@ async function main(): Promise<void> {
       maxArrayBuffers = Math.max(maxArrayBuffers, memory.arrayBuffers);
     }
   }
+  const heapGrowthMb = baseline === undefined ? 0 : (liveHeap() - baseline) / 2 ** 20;
   await target.teardown?.(context);
-  post({ type: 'done', outcomes, maxCaseMs, maxHeapMb: maxHeap / 2 ** 20, maxArrayBuffersMb: maxArrayBuffers / 2 ** 20 });
+  post({ type: 'done', outcomes, maxCaseMs, maxHeapMb: maxHeap / 2 ** 20, maxArrayBuffersMb: maxArrayBuffers / 2 ** 20, heapGrowthMb });
 }
 
 main().catch((error) => {
   post({ type: 'failure', index: -1, message: `setup or teardown failed: ${(error as Error)?.stack ?? String(error)}`, ops: [], file: '' });
-  post({ type: 'done', outcomes: {}, maxCaseMs: 0, maxHeapMb: 0, maxArrayBuffersMb: 0 });
+  post({ type: 'done', outcomes: {}, maxCaseMs: 0, maxHeapMb: 0, maxArrayBuffersMb: 0, heapGrowthMb: 0 });
 });
