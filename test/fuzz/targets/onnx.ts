@@ -29,8 +29,9 @@ export const onnxTarget: FuzzTarget<Uint8Array[], Uint8Array> = {
     const loaded = await typed(() => loadModel(converted.value.bytes, { name: 'fuzz.safetensors', backend: 'wasm-simd' }));
     if ('code' in loaded) return `converted, then ${loaded.code}`;
     const model = loaded.value;
-    if (model.spec.kind !== 'kim') return 'converted (not Kim)';
-    const answer = await typed(() => model.predict({ x: { data: probeValues(5, model.spec.channels * 7 * model.spec.dim), tokens: 7 } }));
+    const spec = model.spec;
+    if (spec.kind !== 'kim') return 'converted (not Kim)';
+    const answer = await typed(() => model.predict({ x: { data: probeValues(5, spec.channels * 7 * spec.dim), tokens: 7 } }));
     if ('code' in answer) return `converted, then ${answer.code}`;
     ensure(answer.value.logits.every(Number.isFinite) && answer.value.probabilities.every(Number.isFinite), 'a converted model answered with a non-finite number');
     return 'converted';
