@@ -4,10 +4,13 @@
  *   index pages   checked whole at open when the index is held in memory, else one by one as
  *                 the paged reader reads them from disk (pageVerifier)
  *   vector rows   checked on first use by their row CRC (RowChecks), and all of them by verify
+ *   hash table    verify only: it leads to every word (checkHashTable)
  */
 import { VectorStoreError } from './errors.js';
 import { crc32 } from './checksum.js';
 import { indexPageRange, PAGE_BYTES, type StoreHeader } from './format.js';
+import { fnv1a } from './hash.js';
+import type { IndexView } from './index-view.js';
 
 /**
  * The page CRC table, checked against the header's indexCrc32.
@@ -67,6 +70,32 @@ function damagedPage(h: StoreHeader, name: string, page: number, begin: number, 
   return new VectorStoreError('VECTORS_CORRUPT', name,
     `index page ${page} (bytes [${begin}, ${end}): ${sections.join(', ')}) fails its checksum: the file is damaged; ` +
     'write it again with `tinycnn vectors convert`');
+}
+
+/**
+ * Checks that the hash table leads to every word (verify: an index sealed over damage can pass
+ * its CRCs and still hide words). O(words), on an index held in memory.
+ * @param index the whole index
+ * @param h the store's header
+ * @param name file name for errors
+ */
+export function checkHashTable(index: IndexView, h: StoreHeader, name: string): void {
+  const mask = h.tableSlots - 1;
+  for (let row = 0; row < h.count; row++) {
+    const start = index.offset(row);
+    const end = index.offset(row + 1);
+    if (!(start < end && end <= h.poolBytes)) throw new VectorStoreError('VECTORS_CORRUPT', name, `word row ${row} has bad offsets [${start}, ${end}) in a ${h.poolBytes}-byte word pool`);
+    const key = index.bytes(start, end);
+    let slot = fnv1a(key, key.length) & mask;
+    let probes = 0;
+    for (; probes <= mask && index.slot(slot) !== row + 1; probes++) {
+      if (index.slot(slot) === 0) probes = mask + 1;
+      else slot = (slot + 1) & mask;
+    }
+    if (probes > mask) {
+      throw new VectorStoreError('VECTORS_CORRUPT', name, `word row ${row} is not where the hash table leads`, { word: new TextDecoder().decode(key) });
+    }
+  }
 }
 
 /** Which vector rows have passed their CRC (a bit per row, allocated on first use). */
