@@ -6,11 +6,11 @@
 //   - single-byte damage to the index region made words silently unknown (zero vectors) in memory
 //     mode: now every such file is refused, in every read mode, or (when the byte did not change
 //     the index's meaning) answers every word exactly.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedStore, type EmbeddedStoreOptions } from '../../src/vectors/embedded.js';
 import { VectorStoreError } from '../../src/vectors/errors.js';
-import type { StoreHeader } from '../../src/vectors/format.js';
+import { indexPageRange, layout, PAGE_BYTES, type StoreHeader } from '../../src/vectors/format.js';
 import { StoreWriter } from '../../src/vectors/writer.js';
 import { probeValues } from '../../src/model/probe.js';
 import { tinycnn } from '../helpers/cli.js';
@@ -119,5 +119,41 @@ describe('single-byte damage anywhere in the index region never makes a word sil
     }
     // every byte of the index region is covered by a checksum: all of them are refused
     expect(counts).toEqual({ refused: 4 * 115, exact: 0 });
+  });
+});
+
+describe('the index page checksums cover every byte from the hash table to the end of the file', () => {
+  it('pages tile [tableOffset, pageCrcOffset) without gap or overlap, for many shapes', () => {
+    for (const [count, dim, dtype, slots, meta, pool] of [[0, 1, 'f32', 8, 0, 0], [1, 3, 'f16', 8, 17, 1], [12, 4, 'f32', 32, 0, 57], [3000, 8, 'f16', 8192, 40, 15_001], [10_000, 300, 'f16', 32768, 300, 47_123]] as const) {
+      const L = layout(dtype, dim, count, slots, meta, pool);
+      let at = L.tableOffset;
+      for (let p = 0; p < L.indexPages; p++) {
+        const { begin, end } = indexPageRange(L.tableOffset, L.pageCrcOffset, p);
+        expect(begin).toBe(at);
+        expect(end).toBeGreaterThan(begin);
+        expect(end - begin).toBeLessThanOrEqual(PAGE_BYTES);
+        at = end;
+      }
+      expect(at).toBe(L.pageCrcOffset);
+      expect(L.fileBytes).toBe(L.pageCrcOffset + 4 * L.indexPages);
+    }
+  });
+
+  it('every single-byte change from the hash table to the end of a small file is refused, memory and paged', async () => {
+    const w = await StoreWriter.create(tmp.path('small.tcv'), { dim: 4, dtype: 'f32' });
+    const words = ['the', 'good', 'movie', 'café', '<unk>', '😀'];
+    for (let i = 0; i < words.length; i++) await w.add(words[i], vec(i + 1, 4));
+    await w.finish();
+    const small = new Uint8Array(readFileSync(tmp.path('small.tcv')));
+    const s = openEmbeddedStore(small).header;
+    const path = tmp.path('small-damaged.tcv');
+    for (let at = s.tableOffset; at < s.fileBytes; at++) {
+      const bytes = small.slice();
+      bytes[at] ^= 0x10;
+      writeFileSync(path, bytes);
+      for (const options of [{ mode: 'memory' as const }, { cacheBytes: 0 }]) {
+        expect(() => openEmbeddedStore(path, options).lookup(['the', 'good', 'movie', 'café', '<unk>', '😀', 'absent']), `byte ${at}`).toThrow(VectorStoreError);
+      }
+    }
   });
 });
