@@ -202,7 +202,7 @@ async function main() {
   console.log('\n## store open time (synthetic 300-d f16 stores; in-process figures after warm-up, "fresh process" = cold JIT as at Lambda INIT)\n');
   const def = coldProcess(kimVectors, quick ? 3 : 7);
   console.log(`default Kim store (weights/vectors-300d.tcv, 10k words, ${def.mode}), fresh process: open ${fmt(def.open)}, first 20-word lookup ${fmt(def.lookup)}\n`);
-  console.log('(paged: only the 128-byte header is read at open; 16 KiB pages on first touch, kept up to 64 MiB)\n');
+  console.log('(paged: the 128-byte header and the index page checksums are read at open; 16 KiB pages on first touch, index pages checked against their CRC, kept up to 64 MiB)\n');
   console.log('| words | file | open, paged (default; min–max) | first 20-word lookup after open, then warm | fresh process: open + first lookup | open, mode memory (reads all) | |\n|---|---|---|---|---|---|---|');
   for (const l of opens) console.log(l);
 
