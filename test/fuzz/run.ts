@@ -47,18 +47,13 @@ export function budget(defaultCases: number): { seed: number; from: number; coun
   return { seed, from: 0, count, long: count > defaultCases };
 }
 
-let bundled: Promise<string> | undefined;
-
-/** The worker and the targets bundled once per test file (inside the repo, so packages resolve). */
-function workerBundle(): Promise<string> {
-  bundled ??= (async () => {
-    const dir = join(ROOT, 'node_modules', '.cache', 'tinycnn-tests');
-    mkdirSync(dir, { recursive: true });
-    const out = join(dir, `fuzz-worker-${process.pid}-${Math.random().toString(36).slice(2)}.mjs`);
-    await build({ entryPoints: [join(ROOT, 'test/fuzz/worker.ts')], bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', outfile: out, logLevel: 'silent' });
-    return out;
-  })();
-  return bundled;
+/** The worker and the targets bundled into one file (inside the repo, so packages resolve); the caller removes it. */
+async function workerBundle(): Promise<string> {
+  const dir = join(ROOT, 'node_modules', '.cache', 'tinycnn-tests');
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `fuzz-worker-${process.pid}-${Math.random().toString(36).slice(2)}.mjs`);
+  await build({ entryPoints: [join(ROOT, 'test/fuzz/worker.ts')], bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', outfile: out, logLevel: 'silent' });
+  return out;
 }
 
 /**
@@ -78,8 +73,9 @@ export async function runFuzz(target: string, defaultCases: number, limits: { pe
   const start = performance.now();
   const summary: FuzzSummary = { target, seed, cases: 0, outcomes: {}, failures: [], ms: 0, maxCaseMs: 0, maxHeapMb: 0, maxArrayBuffersMb: 0, heapGrowthMb: 0 };
   const replay = (index: number) => `TINYCNN_FUZZ_SEED=${seed} TINYCNN_FUZZ_ONLY=${index} npx vitest run test/fuzz/${target}.test.ts`;
+  const bundle = await workerBundle();
   try {
-    const worker = new Worker(await workerBundle(), { workerData: data, resourceLimits: { maxOldGenerationSizeMb: limits.heapMb ?? 512, maxYoungGenerationSizeMb: 64 } });
+    const worker = new Worker(bundle, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: limits.heapMb ?? 512, maxYoungGenerationSizeMb: 64 } });
     await new Promise<void>((resolve) => {
       let current = -1;
       let finished = false;
@@ -116,6 +112,7 @@ export async function runFuzz(target: string, defaultCases: number, limits: { pe
     });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+    rmSync(bundle, { force: true });
   }
   summary.ms = performance.now() - start;
   const outcomes = Object.entries(summary.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
