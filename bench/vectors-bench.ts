@@ -22,6 +22,7 @@ import { convertVectors } from '../src/vectors/convert.js';
 import { encodeItem, itemBytes } from '../src/vectors/item.js';
 import { uploadVectors } from '../src/vectors/upload.js';
 import { StoreWriter } from '../src/vectors/writer.js';
+import { VERSION } from '../src/vectors/format.js';
 import { startDynalite } from '../test/vectors/dynalite.js';
 
 const quick = process.argv.includes('--quick');
@@ -44,7 +45,7 @@ function machine(): string {
 async function syntheticStore(n: number): Promise<string> {
   const dir = join(tmpdir(), 'tinycnn-vectors-bench');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `synthetic-${n}x${DIM}-f16.tcv`);
+  const path = join(dir, `synthetic-${n}x${DIM}-f16-v${VERSION}.tcv`); // the format version in the name: a cached older store is not reused
   if (existsSync(path)) return path;
   const w = await StoreWriter.create(path, { dim: DIM, dtype: 'f16', meta: { source: 'vectors-bench synthetic' } });
   const v = new Float32Array(DIM);
@@ -201,7 +202,7 @@ async function main() {
   console.log('\n## store open time (synthetic 300-d f16 stores; in-process figures after warm-up, "fresh process" = cold JIT as at Lambda INIT)\n');
   const def = coldProcess(kimVectors, quick ? 3 : 7);
   console.log(`default Kim store (weights/vectors-300d.tcv, 10k words, ${def.mode}), fresh process: open ${fmt(def.open)}, first 20-word lookup ${fmt(def.lookup)}\n`);
-  console.log('(paged: only the 128-byte header is read at open; 16 KiB pages on first touch, kept up to 64 MiB)\n');
+  console.log('(paged: the 128-byte header and the index page checksums are read at open; 16 KiB pages on first touch, index pages checked against their CRC, kept up to 64 MiB)\n');
   console.log('| words | file | open, paged (default; min–max) | first 20-word lookup after open, then warm | fresh process: open + first lookup | open, mode memory (reads all) | |\n|---|---|---|---|---|---|---|');
   for (const l of opens) console.log(l);
 

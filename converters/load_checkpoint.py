@@ -11,6 +11,7 @@ import sys
 import warnings
 from collections.abc import Mapping
 
+import numpy as np
 import torch
 
 import checkpoint_pickle
@@ -74,7 +75,16 @@ def _tensors_from(obj, path, where=""):
         keys = sorted(str(k) for k in obj)[:8]
         raise ConvertError(f"{path}: a dict without tensors (keys {keys}); expected a "
                            "state_dict, {'state_dict': ...} / {'model': ...}, or a model")
-    raise ConvertError(f"{path}: holds a {type(obj).__name__}, not a model or a state_dict")
+    raise ConvertError(f"{path}: holds {_describe(obj)}, not a model or a state_dict")
+
+
+def _describe(obj):
+    """What a checkpoint holds, for the refusal: placeholders name the call tinycnn refused."""
+    pickled = getattr(type(obj), "pickled_path", None)
+    if isinstance(obj, checkpoint_pickle.Placeholder) and pickled:
+        return (f"the result of {pickled}(...), which was not run (the exporter never imports or "
+                "calls a pickle's functions and classes beyond torch's tensors and layers)")
+    return f"a value of type {type(obj).__module__}.{type(obj).__qualname__}"
 
 
 def clean_tensors(tensors):
@@ -98,5 +108,14 @@ def clean_tensors(tensors):
             continue
         if not t.is_floating_point():
             raise ConvertError(f"tensor {name} has dtype {t.dtype}, expected floating point")
-        out[name] = t.detach().to(torch.float32).contiguous().numpy().copy()
+        array = t.detach().to(torch.float32).contiguous().numpy().copy()
+        bad = np.flatnonzero(~np.isfinite(array))
+        if bad.size:
+            at = int(bad[0])
+            index = list(np.unravel_index(at, array.shape)) if array.ndim else []
+            raise ConvertError(f"tensor {name} holds {array.reshape(-1)[at]} at element {at} "
+                               f"{[int(i) for i in index]} ({bad.size} non-finite values in all, "
+                               "after conversion to float32): a model with NaN or infinite "
+                               "weights has no meaningful answers; export a good checkpoint")
+        out[name] = array
     return out

@@ -243,6 +243,30 @@ class RefusalTest(unittest.TestCase):
         self.expect_refusal(path, "non-tensor entries")
         self.assertFalse(os.path.exists(marker))
 
+    def test_hostile_pickle_as_the_whole_checkpoint_names_the_refused_call(self):
+        marker = os.path.join(self.tmp, "pwned-eval")
+
+        class Evil:
+            def __reduce__(self):
+                return (eval, (f"__import__('os').system('touch {marker}')",))
+
+        path = os.path.join(self.tmp, "eval.pt")
+        torch.save(Evil(), path)
+        self.expect_refusal(path, r"holds the result of (__builtin__|builtins)\.eval\(\.\.\.\), which was not run")
+        self.assertFalse(os.path.exists(marker))
+        torch.save(7, path)
+        self.expect_refusal(path, r"holds a value of type builtins\.int, not a model")
+
+    def test_non_finite_weights_refused(self):
+        for value, dtype in ((float("nan"), torch.float32), (float("inf"), torch.float32),
+                             (1e39, torch.float64)):  # 1e39 overflows float32
+            sd = rm.KimCNN(filters=3, dim=4).state_dict()
+            sd["conv2.weight"] = sd["conv2.weight"].to(dtype)
+            sd["conv2.weight"][1, 0, 2, 3] = value
+            path = os.path.join(self.tmp, "nonfinite.pt")
+            torch.save(sd, path)
+            self.expect_refusal(path, r"tensor conv2\.weight holds -?(nan|inf) at element 27 \[1, 0, 2, 3\]")
+
     def test_cli_exit_code(self):
         path = self.write("junk.pt", b"\x00" * 64)
         proc = subprocess.run([sys.executable, os.path.join(HERE, "export.py"), path, self.out],

@@ -14,14 +14,17 @@ export class TinyCnnError extends Error {
   }
 }
 
-/** A weight file is malformed: bad header, offsets, dtype, missing or misshapen tensor. */
+/**
+ * A weight file is malformed: bad header, offsets, dtype, missing or misshapen tensor
+ * ('WEIGHTS_INVALID'), or a NaN or infinite weight ('WEIGHTS_NOT_FINITE').
+ */
 export class WeightFileError extends TinyCnnError {
   /** The file (path, or '<bytes>' when loaded from memory). */
   readonly file: string;
   /** The tensor concerned, when there is one. */
   readonly tensor: string | undefined;
-  constructor(file: string, message: string, tensor?: string) {
-    super('WEIGHTS_INVALID', `${file}${tensor ? ` [${tensor}]` : ''}: ${message}`);
+  constructor(file: string, message: string, tensor?: string, code: 'WEIGHTS_INVALID' | 'WEIGHTS_NOT_FINITE' = 'WEIGHTS_INVALID') {
+    super(code, `${file}${tensor ? ` [${tensor}]` : ''}: ${message}`);
     this.file = file;
     this.tensor = tensor;
   }
@@ -45,6 +48,24 @@ export class CertificateError extends TinyCnnError {
     super('CERTIFICATE_FAILED', `${file}: ${message}`);
     this.file = file;
     this.worstError = worstError;
+  }
+}
+
+/**
+ * A forward pass produced a NaN or infinite logit from finite weights and finite inputs
+ * (float32 overflow): the model has no answer for that input. Code 'OUTPUT_NOT_FINITE'.
+ */
+export class OutputError extends TinyCnnError {
+  readonly file: string;
+  /** Which input of the batch. */
+  readonly input: number;
+  /** Which logit. */
+  readonly logit: number;
+  constructor(file: string, input: number, logit: number, value: number) {
+    super('OUTPUT_NOT_FINITE', `${file}: logit ${logit} of input ${input} is ${value}: the weights overflow float32 on this input, so the model has no answer for it`);
+    this.file = file;
+    this.input = input;
+    this.logit = logit;
   }
 }
 

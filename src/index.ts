@@ -13,4 +13,4 @@ export type { Backend, BackendFlavour, Sentence } from './backend/backend.js';
 export { createBackend, type BackendChoice } from './backend/select.js';
 export { readSafetensors, type SafetensorsFile, type TensorView } from './safetensors/read.js';
 export { softmax } from '../kernels/js/softmax.js';
-export { TinyCnnError, WeightFileError, UnsupportedModelError, CertificateError, InputError, BackendError } from './errors.js';
+export { TinyCnnError, WeightFileError, UnsupportedModelError, CertificateError, InputError, OutputError, BackendError } from './errors.js';

@@ -65,7 +65,13 @@ export function checkCertificate(file: string, ours: ArrayLike<number>, expected
   let worst = 0;
   for (let i = 0; i < expected.length; i++) {
     const error = Math.abs(ours[i] - expected[i]) / (1 + Math.abs(expected[i]));
-    if (!(error <= worstError)) {
+    if (Number.isNaN(error)) {
+      // NaN compares false with everything: it must stop here as the worst, or a later finite error hides it
+      worstError = NaN;
+      worst = i;
+      break;
+    }
+    if (error > worstError) {
       worstError = error;
       worst = i;
     }

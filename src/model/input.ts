@@ -124,7 +124,9 @@ export function rowsToSentence(field: string, rows: unknown, dim: number): Sente
     if (!Array.isArray(row)) throw new InputError(`${field}[${t}]`, `must be a list of ${dim} numbers`);
     if (row.length !== dim) throw new InputError(`${field}[${t}]`, `has ${row.length} values, the model's word vectors have ${dim}`);
     row.forEach((v: unknown, d) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${field}[${t}][${d}]`, `${JSON.stringify(v)} is not a finite number`);
+      if (typeof v !== 'number') throw new InputError(`${field}[${t}][${d}]`, `${JSON.stringify(v)} is not a finite number`);
+      // JSON.stringify(Infinity) is "null": say what the number became (1e999 parses as Infinity)
+      if (!Number.isFinite(v)) throw new InputError(`${field}[${t}][${d}]`, `${v} is not a finite number (JSON numbers beyond ±1.8e308 parse as infinity)`);
       data[t * dim + d] = v;
     });
   });

@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import type { Backend, BackendFlavour } from '../backend/backend.js';
 import { createBackend, type BackendChoice } from '../backend/select.js';
-import { InputError, WeightFileError } from '../errors.js';
+import { InputError, OutputError, WeightFileError } from '../errors.js';
 import { softmax } from '../../kernels/js/softmax.js';
 import { readSafetensors } from '../safetensors/read.js';
 import { checkCertificate, readProbe, type CertificateResult } from './certificate.js';
+import { assertFiniteWeights } from './finite.js';
 import { KimForward, SmForward } from './forward.js';
 import { checkInput, type KimInput, type ModelInput, type SmInput } from './input.js';
 import { readModelSpec } from './layout.js';
@@ -55,6 +56,7 @@ export function loadModel(source: string | Uint8Array, options: LoadOptions = {}
   }
   const weights = readSafetensors(bytes, file);
   const spec = readModelSpec(weights);
+  assertFiniteWeights(weights); // before anything is packed or run: a NaN weight is refused, never served
   const backend =
     typeof options.backend === 'object' ? options.backend : createBackend({ backend: options.backend, wasmModule: options.wasmModule });
   const model = new Model(file, spec, weights.metadata, backend, spec.kind === 'kim' ? new KimForward(spec, weights, backend) : new SmForward(spec, weights, backend));
@@ -94,7 +96,8 @@ export class Model {
 
   /**
    * out (batch, classes) <- the logits of each input: the allocation-free entry point.
-   * Every input is checked first; a bad one throws InputError naming `batch[i]`.
+   * Every input is checked first; a bad one throws InputError naming `batch[i]`. A logit that
+   * comes out NaN or infinite (float32 overflow) throws OutputError: never a silent NaN.
    */
   forward(out: Float32Array, inputs: readonly ModelInput[]): void {
     if (inputs.length === 0) throw new InputError('batch', 'is empty');
@@ -102,6 +105,11 @@ export class Model {
     inputs.forEach((input, i) => checkInput(this.spec, input, inputs.length === 1 ? 'input' : `batch[${i}]`));
     if (this.forwardPass instanceof KimForward) this.forwardPass.run(out, inputs as readonly KimInput[]);
     else this.forwardPass.run(out, inputs as readonly SmInput[]);
+    const classes = this.spec.classes;
+    for (let i = 0; i < inputs.length * classes; i++) {
+      const v = out[i];
+      if (v - v !== 0) throw new OutputError(this.file, Math.floor(i / classes), i % classes, v);
+    }
   }
 
   /** The logits of one input, as a new array (classes). */

@@ -63,8 +63,9 @@ export function readSafetensors(bytes: Uint8Array, file: string): SafetensorsFil
   let expected = 0;
   for (const entry of entries) {
     if (entry.begin < expected) fail(`data offsets [${entry.begin}, ${entry.end}) overlap the previous tensor (ends at ${expected})`, entry.name);
-    if (entry.begin > expected) fail(`data offsets [${entry.begin}, ${entry.end}) leave a gap after byte ${expected}`, entry.name);
+    // past the end before gap: offsets beyond the data are a truncated (or lying) file, not a hole in it
     if (entry.end > dataLength) fail(`data offsets [${entry.begin}, ${entry.end}) run past the end of the data (${dataLength} bytes); the file is truncated`, entry.name);
+    if (entry.begin > expected) fail(`data offsets [${entry.begin}, ${entry.end}) leave a gap after byte ${expected}`, entry.name);
     expected = entry.end;
   }
   if (expected !== dataLength) fail(`${dataLength - expected} bytes of data after the last tensor are not described by the header`);

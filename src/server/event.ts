@@ -43,7 +43,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
  * @param now  the time of arrival (ms since the epoch)
  */
 export function toApiGatewayV2Event(req: IncomingMessage, body: Buffer, now = Date.now()): ApiGatewayV2Event {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req.url ?? '/');
   const headers: Record<string, string> = {};
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i].toLowerCase();
@@ -80,6 +80,20 @@ export function toApiGatewayV2Event(req: IncomingMessage, body: Buffer, now = Da
   if (Object.keys(query).length > 0) event.queryStringParameters = query;
   if (body.length > 0) event.body = textual ? body.toString('utf8') : body.toString('base64');
   return event;
+}
+
+/**
+ * The path and query of a request target: "//sm" is the path "//sm", not the host "sm" that
+ * `new URL("//sm", base)` reads in it (dot segments are still resolved, as before).
+ * @param target the request line's target: "/path?query", or an absolute URL (proxies send those)
+ */
+export function requestUrl(target: string): URL {
+  if (target.startsWith('/')) return new URL(`http://localhost${target}`);
+  try {
+    return new URL(target);
+  } catch {
+    return new URL(`http://localhost/${target}`);
+  }
 }
 
 /** API Gateway's requestContext.time format: 12/Mar/2020:19:03:58 +0000. */

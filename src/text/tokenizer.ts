@@ -128,9 +128,12 @@ export function tokenize(text: string, options: TokenizerOptions = {}): string[]
   } else if (mode === 'ptb') {
     tokens = ptbTokens(text);
   } else if (mode === 'split') {
-    const s = normalizeText(text, options.normalize ?? 'NFC').replace(FORMAT_CHARS, '');
+    // format characters go first: removed after normalizing, one between a letter and its accent
+    // ("e\u200d\u0301") would leave the decomposed form behind, a different vocabulary key
+    const form = options.normalize ?? 'NFC';
+    const s = normalizeText(text.replace(FORMAT_CHARS, ''), form);
     tokens = s.split(SEPARATORS).filter((t) => t !== '');
-    if (options.lowercase) tokens = tokens.map((t) => t.toLowerCase());
+    if (options.lowercase) tokens = tokens.map((t) => normalizeText(t.toLowerCase(), form));
   } else {
     throw new TokenizeError('TEXT_INVALID', field, `unknown tokenizer mode ${JSON.stringify(mode)}`);
   }

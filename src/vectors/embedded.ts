@@ -4,19 +4,26 @@
  * Plain TS; only node:fs.
  *
  * Two ways to hold the file, chosen at open:
- *   'paged'   (default) only the 128-byte header is read at open: O(1) for any vocabulary
- *             size. Hash table, offsets, words and vectors are read in 16 KiB pages on first
- *             touch and kept (up to `cacheBytes`, 64 MiB), so a small store ends up resident
- *             and a 3.6 GB GoogleNews store keeps its hot words.
- *   'memory'  the whole file read at open; index and vectors are typed-array views (also
- *             what a Uint8Array argument gives).
+ *   'paged'   (default) only the 128-byte header and the index page checksums (4 bytes per
+ *             16 KiB of index) are read at open: O(1) in practice for any vocabulary size.
+ *             Hash table, offsets, words and vectors are read in 16 KiB pages on first touch
+ *             (each index page checked against its CRC as it is read) and kept (up to
+ *             `cacheBytes`, 64 MiB), so a small store ends up resident and a 3.6 GB GoogleNews
+ *             store keeps its hot words.
+ *   'memory'  the whole file read at open, its index checked whole; index and vectors are
+ *             typed-array views (also what a Uint8Array argument gives).
+ * Either way a vector row is checked against its CRC the first time it is used, so damage
+ * anywhere in the file is a VECTORS_CORRUPT error naming the file, never a wrong or silently
+ * unknown word.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { VectorStoreError } from './errors.js';
+import { crc32 } from './checksum.js';
 import { decodeHeader, dtypeBytes, HEADER_BYTES, type StoreHeader, type VectorDtype } from './format.js';
 import { bitsView, decodeHalfRow } from './half.js';
-import { crc32, fnv1a, KeyEncoder } from './hash.js';
+import { fnv1a, KeyEncoder } from './hash.js';
 import { PagedFile, PagedIndex, ResidentIndex, type IndexView } from './index-view.js';
+import { checkHashTable, checkIndexRegion, pageVerifier, readPageCrcs, RowChecks } from './integrity.js';
 import { outputMatrix, type EmbedOptions, type Embedding, type VectorSource } from './store.js';
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
@@ -30,7 +37,7 @@ export interface EmbeddedStoreOptions {
   mode?: 'paged' | 'memory';
   /** Paged mode: bytes of pages to keep in memory. Default 64 MiB. */
   cacheBytes?: number;
-  /** Check the body CRC-32 at open (reads everything; for tools and tests, not for INIT). */
+  /** Check every checksum at open: body, index pages, every vector row (reads everything; for tools and tests, not for INIT). */
   verify?: boolean;
   /**
    * Paged mode: when the index (hash table, word offsets and words: the file from tableOffset
@@ -103,6 +110,8 @@ export class EmbeddedStore implements VectorSource {
   private metaBytes: Uint8Array | undefined;
   private readonly f32: Float32Array | undefined; // (count, dim), memory mode
   private readonly f16: Uint16Array | undefined; // (count, dim), memory mode
+  private readonly vectorBytes: Uint8Array | undefined; // (count * dim * bytes), memory mode: the same rows as bytes
+  private readonly rowChecks: RowChecks; // rows that passed their CRC
   private readonly paged: { fd: number; file: PagedFile } | undefined; // paged mode
   private closed = false;
   private readonly row: Uint8Array; // (dim * bytes) paged-mode row buffer
@@ -131,15 +140,23 @@ export class EmbeddedStore implements VectorSource {
     const rowBytes = h.dim * dtypeBytes(h.dtype);
     this.row = new Uint8Array(paged ? rowBytes : 0);
     this.rowView = h.dtype === 'f32' ? new Float32Array(this.row.buffer) : new Uint16Array(this.row.buffer);
+    this.rowChecks = new RowChecks(h.count);
     if (!paged) {
-      this.index = new ResidentIndex(bytes.subarray(h.tableOffset), h.tableSlots, h.count);
-      const vec = bytes.subarray(h.vectorsOffset, h.vectorsOffset + h.count * rowBytes);
+      const region = bytes.subarray(h.tableOffset, h.fileBytes);
+      checkIndexRegion(region, h, name);
+      this.index = new ResidentIndex(region, h.tableSlots, h.count, h.poolBytes);
+      this.vectorBytes = bytes.subarray(h.vectorsOffset, h.vectorsOffset + h.count * rowBytes);
+      const vec = this.vectorBytes;
       this.f32 = h.dtype === 'f32' ? new Float32Array(vec.buffer, vec.byteOffset, h.count * h.dim) : undefined;
       this.f16 = h.dtype === 'f16' ? new Uint16Array(vec.buffer, vec.byteOffset, h.count * h.dim) : undefined;
       this.metaBytes = bytes.subarray(h.metaOffset, h.metaOffset + h.metaBytes);
     } else if (h.fileBytes - h.tableOffset <= (paged.residentIndexBytes ?? 0)) {
-      this.index = new ResidentIndex(readAt(paged.fd, h.tableOffset, h.fileBytes - h.tableOffset, name), h.tableSlots, h.count);
+      const region = readAt(paged.fd, h.tableOffset, h.fileBytes - h.tableOffset, name);
+      checkIndexRegion(region, h, name);
+      this.index = new ResidentIndex(region, h.tableSlots, h.count, h.poolBytes);
     } else {
+      const pageCrcs = readPageCrcs(readAt(paged.fd, h.pageCrcOffset, h.fileBytes - h.pageCrcOffset, name), h, name);
+      paged.file.verifyPage = pageVerifier(pageCrcs, h, name);
       this.index = new PagedIndex(paged.file, h.tableOffset, h.tableSlots, h.count);
     }
     if (this.index.offset(0) !== 0 || this.index.offset(h.count) !== h.poolBytes) {
@@ -184,7 +201,7 @@ export class EmbeddedStore implements VectorSource {
       if (row >= this.size) throw this.corrupt(`hash slot ${slot} points at word ${row} of ${this.size}`);
       const start = index.offset(row);
       const end = index.offset(row + 1);
-      if (end < start || end > this.header.poolBytes) throw this.corrupt(`word ${row} has bad offsets [${start}, ${end})`);
+      if (!(start < end && end <= this.header.poolBytes)) throw this.corrupt(`word row ${row} has bad offsets [${start}, ${end}) in a ${this.header.poolBytes}-byte word pool`);
       if (end - start === len && index.equals(start, key, len)) return row;
       slot = (slot + 1) & this.mask;
     }
@@ -198,7 +215,11 @@ export class EmbeddedStore implements VectorSource {
 
   /** The word of a row (0 <= row < size). */
   wordAt(row: number): string {
-    return new TextDecoder().decode(this.index.bytes(this.index.offset(row), this.index.offset(row + 1)));
+    this.checkRow(row);
+    const start = this.index.offset(row);
+    const end = this.index.offset(row + 1);
+    if (!(start < end && end <= this.header.poolBytes)) throw this.corrupt(`word row ${row} has bad offsets [${start}, ${end}) in a ${this.header.poolBytes}-byte word pool`);
+    return new TextDecoder().decode(this.index.bytes(start, end));
   }
 
   /**
@@ -208,16 +229,24 @@ export class EmbeddedStore implements VectorSource {
    * @param offset first element to write
    */
   vectorAt(row: number, out: Float32Array = new Float32Array(this.dim), offset = 0): Float32Array {
+    this.checkRow(row);
     const dim = this.dim;
     let src: Float32Array | Uint16Array;
     let base = row * dim;
+    let stored: Uint8Array; // the row's bytes as the file holds them
     if (this.paged) {
       const rowBytes = this.row.length;
       this.paged.file.copy(this.header.vectorsOffset + row * rowBytes, this.row, 0, rowBytes);
       src = this.rowView;
       base = 0;
+      stored = this.row;
     } else {
       src = (this.f32 ?? this.f16) as Float32Array | Uint16Array;
+      const rowBytes = dim * dtypeBytes(this.dtype);
+      stored = (this.vectorBytes as Uint8Array).subarray(row * rowBytes, (row + 1) * rowBytes);
+    }
+    if (!this.rowChecks.passed(row) && !this.rowChecks.check(row, stored, this.index.rowCrc(row))) {
+      throw this.corrupt(`vector row ${row} fails its checksum: the file is damaged; write it again with \`tinycnn vectors convert\``, this.wordAt(row));
     }
     let bad = 0;
     if (src instanceof Float32Array) {
@@ -280,7 +309,11 @@ export class EmbeddedStore implements VectorSource {
     this.outBits = undefined;
   }
 
-  /** Checks the body CRC-32 (reads the whole file). */
+  /**
+   * Checks every checksum (reads the whole file): the body CRC-32, every index page, and every
+   * vector row's CRC (naming the first damaged row's word).
+   * @param bytes the whole file, when it is in memory
+   */
   verify(bytes?: Uint8Array): void {
     const h = this.header;
     let crc = 0;
@@ -292,7 +325,19 @@ export class EmbeddedStore implements VectorSource {
         crc = crc32(readAt(this.paged!.fd, pos, n, this.name, chunk).subarray(0, n), crc);
       }
     }
+    const region = bytes ? bytes.subarray(h.tableOffset, h.fileBytes) : readAt(this.paged!.fd, h.tableOffset, h.fileBytes - h.tableOffset, this.name);
+    checkIndexRegion(region, h, this.name);
+    checkHashTable(new ResidentIndex(region, h.tableSlots, h.count, h.poolBytes), h, this.name);
+    const out = new Float32Array(this.dim);
+    for (let row = 0; row < this.size; row++) this.vectorAt(row, out); // row CRC, then finite values
     if (crc !== h.bodyCrc32) throw this.corrupt(`body checksum mismatch (crc32 ${crc.toString(16)}, header says ${h.bodyCrc32.toString(16)})`);
+  }
+
+  /** A typed error for a row outside [0, size). */
+  private checkRow(row: number): void {
+    if (!(Number.isInteger(row) && row >= 0 && row < this.size)) {
+      throw new VectorStoreError('VECTORS_ARGS', this.name, `row ${row} is outside [0, ${this.size})`);
+    }
   }
 
   private corrupt(message: string, word?: string): VectorStoreError {

@@ -11,12 +11,15 @@
  */
 import { readSync } from 'node:fs';
 import { VectorStoreError } from './errors.js';
+import { PAGE_BYTES } from './format.js';
 
 export interface IndexView {
   /** table[slot]: 0 = empty, else word index + 1. */
   slot(slot: number): number;
   /** offsets[row]: start of word `row` in the pool. */
   offset(row: number): number;
+  /** The CRC-32 of vector row `row`'s stored bytes. */
+  rowCrc(row: number): number;
   /** True when pool[start, start + len) equals key[0, len). */
   equals(start: number, key: Uint8Array, len: number): boolean;
   /** A copy of pool[start, end). */
@@ -27,22 +30,29 @@ export interface IndexView {
 export class ResidentIndex implements IndexView {
   private readonly table: Uint32Array; // (tableSlots)
   private readonly offsets: Uint32Array; // (count + 1)
+  private readonly rowCrcs: Uint32Array; // (count)
   private readonly pool: Uint8Array; // (poolBytes)
   /**
-   * @param region bytes [tableOffset, fileBytes); byteOffset a multiple of 4
+   * @param region bytes [tableOffset, poolOffset + poolBytes) or longer; byteOffset a multiple of 4
    * @param slots hash table slots
    * @param count words
+   * @param poolBytes bytes of the word pool
    */
-  constructor(region: Uint8Array, slots: number, count: number) {
+  constructor(region: Uint8Array, slots: number, count: number, poolBytes: number) {
     this.table = new Uint32Array(region.buffer, region.byteOffset, slots);
     this.offsets = new Uint32Array(region.buffer, region.byteOffset + 4 * slots, count + 1);
-    this.pool = region.subarray(4 * slots + 4 * (count + 1));
+    this.rowCrcs = new Uint32Array(region.buffer, region.byteOffset + 4 * slots + 4 * (count + 1), count);
+    const poolAt = 4 * slots + 8 * count + 4;
+    this.pool = region.subarray(poolAt, poolAt + poolBytes);
   }
   slot(slot: number): number {
     return this.table[slot];
   }
   offset(row: number): number {
     return this.offsets[row];
+  }
+  rowCrc(row: number): number {
+    return this.rowCrcs[row];
   }
   equals(start: number, key: Uint8Array, len: number): boolean {
     const pool = this.pool;
@@ -55,8 +65,7 @@ export class ResidentIndex implements IndexView {
   }
 }
 
-const PAGE_BITS = 14;
-const PAGE = 1 << PAGE_BITS; // 16 KiB
+const PAGE = PAGE_BYTES; // 16 KiB: the index page CRCs are per page of this grid
 
 /** A file read page by page on demand, with the pages kept in memory. */
 export class PagedFile {
@@ -80,12 +89,16 @@ export class PagedFile {
     this.dir = new Array(Math.ceil(size / PAGE / 1024));
   }
 
+  /** Run on every page read from disk, before it is used or kept: throws when the page is damaged. */
+  verifyPage: ((page: number, bytes: Uint8Array) => void) | undefined;
+
   /** Stops reading (the file was closed). */
   detach(): void {
     this.fd = -1;
   }
 
   private page(p: number): Uint8Array {
+    if (!(p >= 0 && p * PAGE < this.size)) throw this.outside(p * PAGE, 1);
     const group = this.dir[p >>> 10];
     const have = group?.[p & 1023];
     if (have) return have;
@@ -107,6 +120,7 @@ export class PagedFile {
       done += n;
     }
     this.pagesRead++;
+    this.verifyPage?.(p, buf);
     if (spare) spare.p = p;
     else {
       (this.dir[p >>> 10] ??= new Array(1024))[p & 1023] = buf;
@@ -115,17 +129,24 @@ export class PagedFile {
     return buf;
   }
 
+  /** A typed error for a read of [pos, pos + len) that does not lie inside the file. */
+  private outside(pos: number, len: number): VectorStoreError {
+    return new VectorStoreError('VECTORS_CORRUPT', this.name, `read of bytes [${pos}, ${pos + len}) outside the ${this.size}-byte file: an offset in it is damaged`);
+  }
+
   /** Little-endian u32 at a 4-aligned position (never crosses a page). */
   u32(pos: number): number {
-    const b = this.page(pos >>> PAGE_BITS);
+    if (!(pos >= 0 && pos + 4 <= this.size && pos % 4 === 0)) throw this.outside(pos, 4);
+    const b = this.page(Math.floor(pos / PAGE));
     const o = pos & (PAGE - 1);
     return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
   }
 
   /** True when bytes [pos, pos + len) equal key[0, len). */
   equals(pos: number, key: Uint8Array, len: number): boolean {
+    if (!(pos >= 0 && len >= 0 && pos + len <= this.size)) throw this.outside(pos, len);
     for (let j = 0; j < len; ) {
-      const b = this.page(pos >>> PAGE_BITS);
+      const b = this.page(Math.floor(pos / PAGE));
       const o = pos & (PAGE - 1);
       const n = Math.min(len - j, b.length - o);
       for (let k = 0; k < n; k++) if (b[o + k] !== key[j + k]) return false;
@@ -137,8 +158,9 @@ export class PagedFile {
 
   /** Copies bytes [pos, pos + len) into out[outOff, outOff + len). */
   copy(pos: number, out: Uint8Array, outOff: number, len: number): void {
+    if (!(pos >= 0 && len >= 0 && pos + len <= this.size)) throw this.outside(pos, len);
     for (let j = 0; j < len; ) {
-      const b = this.page(pos >>> PAGE_BITS);
+      const b = this.page(Math.floor(pos / PAGE));
       const o = pos & (PAGE - 1);
       const n = Math.min(len - j, b.length - o);
       out.set(b.subarray(o, o + n), outOff + j);
@@ -151,6 +173,7 @@ export class PagedFile {
 /** Index views through a PagedFile. */
 export class PagedIndex implements IndexView {
   private readonly offsetsAt: number;
+  private readonly rowCrcsAt: number;
   private readonly poolAt: number;
   /**
    * @param file the store file
@@ -160,13 +183,17 @@ export class PagedIndex implements IndexView {
    */
   constructor(private readonly file: PagedFile, private readonly tableOffset: number, slots: number, count: number) {
     this.offsetsAt = tableOffset + 4 * slots;
-    this.poolAt = this.offsetsAt + 4 * (count + 1);
+    this.rowCrcsAt = this.offsetsAt + 4 * (count + 1);
+    this.poolAt = this.rowCrcsAt + 4 * count;
   }
   slot(slot: number): number {
     return this.file.u32(this.tableOffset + 4 * slot);
   }
   offset(row: number): number {
     return this.file.u32(this.offsetsAt + 4 * row);
+  }
+  rowCrc(row: number): number {
+    return this.file.u32(this.rowCrcsAt + 4 * row);
   }
   equals(start: number, key: Uint8Array, len: number): boolean {
     return this.file.equals(this.poolAt + start, key, len);

@@ -1,14 +1,15 @@
 /**
  * Writes a `.tcv` store (see format.ts) in one streaming pass: vectors go straight to their
  * final place in a temp file as words arrive; vocabulary (pool, offsets, hash table) is kept
- * in typed arrays (~ 10-20 bytes per word, not per float) and appended at the end; the
+ * in typed arrays (~ 15-25 bytes per word, not per float: bytes, offset, row CRC, hash slots)
+ * and appended at the end with the index page CRCs (see format.ts); the
  * header is written last and the temp file renamed into place. Memory is O(words), never
  * O(vectors). Output is a pure function of the (word, vector) sequence: byte-reproducible.
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 import { VectorStoreError } from './errors.js';
-import { dtypeBytes, encodeHeader, HEADER_BYTES, layout, UNK_WORD, type VectorDtype } from './format.js';
+import { dtypeBytes, encodeHeader, HEADER_BYTES, indexPageRange, layout, UNK_WORD, type VectorDtype } from './format.js';
 import { toHalfBits } from './half.js';
 import { crc32 as crc32js, fnv1a, KeyEncoder } from './hash.js';
 
@@ -48,6 +49,7 @@ export class StoreWriter {
   private pool = new Uint8Array(1 << 16); // (poolBytes) UTF-8 words
   private poolBytes = 0;
   private offsets = new Uint32Array(1 << 12); // (count + 1)
+  private rowCrcs = new Uint32Array(1 << 12); // (count) CRC-32 of each stored row
   private table = new Uint32Array(16); // (slots) word index + 1
   private readonly chunk = new Uint8Array(CHUNK_BYTES); // pending vector bytes
   private readonly chunkF32 = new Float32Array(this.chunk.buffer);
@@ -126,12 +128,15 @@ export class StoreWriter {
       const o = this.fill >> 1;
       for (let j = 0; j < dim; j++) this.chunkF16[o + j] = toHalfBits(vector[j]);
     }
+    const rowCrc = crc32(this.chunk.subarray(this.fill, this.fill + rowBytes));
     this.fill += rowBytes;
     // vocabulary
     if (this.poolBytes + len > this.pool.length) this.pool = grow(this.pool, this.poolBytes + len);
     this.pool.set(key.subarray(0, len), this.poolBytes);
     const row = this.count++;
     if (this.count + 1 > this.offsets.length) this.offsets = grow(this.offsets, this.count + 1);
+    if (this.count > this.rowCrcs.length) this.rowCrcs = grow(this.rowCrcs, this.count);
+    this.rowCrcs[row] = rowCrc;
     this.offsets[row] = this.poolBytes;
     this.poolBytes += len;
     this.offsets[row + 1] = this.poolBytes;
@@ -152,17 +157,24 @@ export class StoreWriter {
     const slots = this.table.length;
     const L = layout(dtype, dim, count, slots, this.meta.length, this.poolBytes);
     const vectorsEnd = L.vectorsOffset + count * dim * dtypeBytes(dtype);
-    const tail = new Uint8Array(L.fileBytes - vectorsEnd); // pad | table | offsets | pool
-    const t0 = L.tableOffset - vectorsEnd;
-    tail.set(new Uint8Array(this.table.buffer, 0, 4 * slots), t0);
-    tail.set(new Uint8Array(this.offsets.buffer, 0, 4 * (count + 1)), t0 + 4 * slots);
+    const tail = new Uint8Array(L.fileBytes - vectorsEnd); // pad | table | offsets | row CRCs | pool | pad | page CRCs
+    tail.set(new Uint8Array(this.table.buffer, 0, 4 * slots), L.tableOffset - vectorsEnd);
+    tail.set(new Uint8Array(this.offsets.buffer, 0, 4 * (count + 1)), L.offsetsOffset - vectorsEnd);
+    tail.set(new Uint8Array(this.rowCrcs.buffer, 0, 4 * count), L.rowCrcOffset - vectorsEnd);
     tail.set(this.pool.subarray(0, this.poolBytes), L.poolOffset - vectorsEnd);
+    const pageCrcs = new Uint32Array(L.indexPages); // (indexPages)
+    for (let p = 0; p < L.indexPages; p++) {
+      const { begin, end } = indexPageRange(L.tableOffset, L.pageCrcOffset, p);
+      pageCrcs[p] = crc32(tail.subarray(begin - vectorsEnd, end - vectorsEnd));
+    }
+    const pageCrcBytes = new Uint8Array(pageCrcs.buffer);
+    tail.set(pageCrcBytes, L.pageCrcOffset - vectorsEnd);
     await this.write(tail, vectorsEnd);
     const header = encodeHeader({
-      dtype, dim, count, tableSlots: slots, unkIndex: this.unkIndex, bodyCrc32: this.crc,
+      dtype, dim, count, tableSlots: slots, unkIndex: this.unkIndex, bodyCrc32: this.crc, indexCrc32: crc32(pageCrcBytes),
       metaOffset: L.metaOffset, metaBytes: this.meta.length, vectorsOffset: L.vectorsOffset,
-      tableOffset: L.tableOffset, offsetsOffset: L.offsetsOffset, poolOffset: L.poolOffset,
-      poolBytes: this.poolBytes, fileBytes: L.fileBytes,
+      tableOffset: L.tableOffset, offsetsOffset: L.offsetsOffset, rowCrcOffset: L.rowCrcOffset, poolOffset: L.poolOffset,
+      poolBytes: this.poolBytes, pageCrcOffset: L.pageCrcOffset, fileBytes: L.fileBytes,
     });
     const head = new Uint8Array(L.vectorsOffset);
     head.set(header);

@@ -62,13 +62,14 @@ export function createWebRoutes(options: WebOptions = {}): WebRoute {
     if (path.startsWith('/report/charts/')) {
       const name = path.slice('/report/charts/'.length);
       const body = CHART_FILE.test(name) ? readOrUndefined(join(resultsDir, 'charts', name)) : undefined;
-      return body === undefined ? text(404, `no chart ${name} in ${join(resultsDir, 'charts')}`) : file(200, extension(name), body, FILE_CSP);
+      // the folder stays out of the answer: a 404 must not tell a client where the server's files live
+      return body === undefined ? text(404, `no chart ${JSON.stringify(name)} among the results`) : file(200, extension(name), body, FILE_CSP);
     }
     const name = path === '/' ? 'index.html' : path.slice('/assets/'.length);
     const body = assets.get(name);
     if (body === undefined) {
-      if (path === '/') return text(500, `the demo page's files were not found (${publicDir ?? `src/web/public above ${here()}`}/index.html)`);
-      return text(404, `no asset ${name}`);
+      if (path === '/') return text(500, "the demo page's files (src/web/public/index.html) are missing from this install");
+      return text(404, `no asset ${JSON.stringify(name)}`);
     }
     return file(200, extension(name), body, name.endsWith('.html') ? PAGE_CSP : undefined);
   };
@@ -114,9 +115,10 @@ function readOrUndefined(path: string): Buffer | undefined {
   }
 }
 
+/** The path of a request target ("//report" is a path, not the host "report"; dot segments resolved). */
 function pathOf(url: string): string {
   try {
-    return new URL(url, 'http://localhost').pathname;
+    return new URL(url.startsWith('/') ? `http://localhost${url}` : url).pathname;
   } catch {
     return url;
   }

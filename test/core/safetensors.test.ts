@@ -73,6 +73,9 @@ describe('readSafetensors', () => {
   it('refuses a gap between tensors and undescribed trailing data', () => {
     const gap = { a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } };
     expectWeightError(rawSafetensors(gap, new Uint8Array(12)), /leave a gap after byte 4/, 'b');
+    // offsets that start beyond the data are reported as running past its end, not as a gap (issue 16)
+    const beyond = { a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [4000, 4004] } };
+    expectWeightError(rawSafetensors(beyond, new Uint8Array(8)), /data offsets \[4000, 4004\) run past the end of the data \(8 bytes\)/, 'b');
     const trailing = { a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } };
     expectWeightError(rawSafetensors(trailing, new Uint8Array(8)), /4 bytes of data after the last tensor/);
   });

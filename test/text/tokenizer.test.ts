@@ -88,6 +88,13 @@ describe('split mode', () => {
   it('lowercase option', () => {
     expect(split('Good MOVIE', { lowercase: true })).toEqual(['good', 'movie']);
   });
+
+  it('a format character between a letter and its accent does not leave the decomposed form (found by test/fuzz)', () => {
+    expect(split('cafe\u200d\u0301')).toEqual(['caf\u00e9']);
+    expect(split('do\u202e\u0301\'t')).toEqual(['d\u00f3\'t']); // fuzz case 33222, seed 16
+    expect(split('t\u200b\u0308is')).toEqual(['\u1e97is']); // fuzz case 37929
+    expect(split('CAFE\u200d\u0301', { lowercase: true })).toEqual(['caf\u00e9']);
+  });
 });
 
 describe('limits and errors', () => {

@@ -7,6 +7,7 @@ import { HEADER_BYTES } from '../../src/vectors/format.js';
 import { fromHalfBits, toHalfBits } from '../../src/vectors/half.js';
 import { StoreWriter } from '../../src/vectors/writer.js';
 import { entries, tempDir, vec, type Entry } from './fixtures.js';
+import { reseal } from './reseal.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -182,7 +183,7 @@ describe('corrupt and truncated files -> typed errors naming the file', () => {
     expect(() => openEmbeddedStore(longer)).toThrow(/1 unexpected bytes after the end/);
   });
 
-  it('header bit flips fail the header checksum; body damage is caught by verify, NaN rows by lookup', async () => {
+  it('header bit flips fail the header checksum; a damaged row fails its checksum; a NaN row behind good checksums fails lookup', async () => {
     await write('ok2.tcv', entries(WORDS, 4), 4);
     const good = readFileSync(tmp.path('ok2.tcv'));
     for (const at of [9, 16, 20, 24, 60, 100]) {
@@ -196,20 +197,46 @@ describe('corrupt and truncated files -> typed errors naming the file', () => {
     b.writeFloatLE(NaN, vecAt + 4); // row 0, element 1
     const p = tmp.write('nan.tcv', b);
     const damaged = openEmbeddedStore(p);
-    expect(() => damaged.lookup([WORDS[0]])).toThrow(/vector 0 holds NaN or infinity/);
-    expect(() => openEmbeddedStore(p, { verify: true })).toThrow(/body checksum mismatch/);
-    expect(() => openEmbeddedStore(p, { verify: true, mode: 'paged' })).toThrow(/body checksum mismatch/);
+    expect(() => damaged.lookup([WORDS[0]])).toThrow(/\["the"\]: vector row 0 fails its checksum/);
+    expect(() => openEmbeddedStore(p, { verify: true })).toThrow(/vector row 0 fails its checksum/);
+    expect(() => openEmbeddedStore(p, { verify: true, mode: 'paged' })).toThrow(/vector row 0 fails its checksum/);
     expect(() => openEmbeddedStore(tmp.path('ok2.tcv'), { verify: true })).not.toThrow();
+    // the same NaN written by a writer that sealed it (checksums recomputed): the finite check stands behind
+    const sealed = tmp.write('nan-sealed.tcv', reseal(b));
+    expect(() => openEmbeddedStore(sealed).lookup([WORDS[0]])).toThrow(/vector 0 holds NaN or infinity/);
+    expect(() => openEmbeddedStore(sealed, { verify: true })).toThrow(/vector 0 holds NaN or infinity/);
+    // damage that only the body checksum sees: the zero padding after the metadata
+    await write('meta.tcv', entries(WORDS, 4), 4, 'f32', { source: 'test' });
+    const pad = Buffer.from(readFileSync(tmp.path('meta.tcv')));
+    pad[150] ^= 0x20;
+    expect(openEmbeddedStore(new Uint8Array(pad)).lookup(WORDS).unknown).toEqual([]);
+    expect(() => openEmbeddedStore(new Uint8Array(pad), { verify: true })).toThrow(/body checksum mismatch/);
   });
 
-  it('a damaged hash table or offsets never yields a wrong vector', async () => {
+  it('a damaged hash table fails its index page checksum: at open in memory, at first read when paged', async () => {
+    await write('ok4.tcv', entries(WORDS, 4), 4);
+    const good = readFileSync(tmp.path('ok4.tcv'));
+    const h = openEmbeddedStore(new Uint8Array(good)).header;
+    const b = Buffer.from(good);
+    b[h.tableOffset + 4] ^= 0x01;
+    const p = tmp.write('table.tcv', b);
+    expect(() => openEmbeddedStore(p, { mode: 'memory' })).toThrow(/table\.tcv: index page 0 \(bytes \[\d+, \d+\): hash table, word offsets, row checksums, words\) fails its checksum/);
+    expect(() => openEmbeddedStore(p, { residentIndexBytes: 1 << 20 })).toThrow(/index page 0 .* fails its checksum/);
+    expect(() => openEmbeddedStore(p)).toThrow(/index page 0 .* fails its checksum/); // paged: the open reads offsets[0], on that page
+    const c = Buffer.from(good);
+    c[h.pageCrcOffset] ^= 0x01;
+    expect(() => openEmbeddedStore(new Uint8Array(c), { name: 'pages' })).toThrow(/^pages: index page checksums .* fail the header's checksum/);
+  });
+
+  it('behind good checksums (a sealed file), a damaged hash table or offsets never yields a wrong vector', async () => {
     const list = entries(WORDS, 4);
     await write('ok3.tcv', list, 4);
     const good = readFileSync(tmp.path('ok3.tcv'));
     const h = openEmbeddedStore(new Uint8Array(good)).header;
     // point every slot at a word index beyond the vocabulary
-    const b = Buffer.from(good);
+    let b = Buffer.from(good);
     for (let s = 0; s < h.tableSlots; s++) if (b.readUInt32LE(h.tableOffset + 4 * s) !== 0) b.writeUInt32LE(0xfffffff0, h.tableOffset + 4 * s);
+    b = Buffer.from(reseal(b));
     const damaged = openEmbeddedStore(new Uint8Array(b), { name: 'slots' });
     expect(() => damaged.lookup(['the'])).toThrow(/^slots: hash slot \d+ points at word/);
     // swap two words' slots: the byte comparison refuses the wrong word
@@ -219,7 +246,8 @@ describe('corrupt and truncated files -> typed errors naming the file', () => {
     const v1 = c.readUInt32LE(h.tableOffset + 4 * s1);
     c.writeUInt32LE(c.readUInt32LE(h.tableOffset + 4 * s2), h.tableOffset + 4 * s1);
     c.writeUInt32LE(v1, h.tableOffset + 4 * s2);
-    const swapped = openEmbeddedStore(new Uint8Array(c));
+    const swapped = openEmbeddedStore(reseal(c));
+    expect(() => openEmbeddedStore(reseal(c), { verify: true })).toThrow(/is not where the hash table leads/);
     for (const [w, v] of list) {
       const i = swapped.indexOf(w);
       if (i >= 0) expect(Array.from(swapped.vectorAt(i))).toEqual(Array.from(v));
@@ -227,7 +255,7 @@ describe('corrupt and truncated files -> typed errors naming the file', () => {
     // offsets that do not span the pool
     const d = Buffer.from(good);
     d.writeUInt32LE(1, h.offsetsOffset);
-    expect(() => openEmbeddedStore(new Uint8Array(d))).toThrow(/word offsets do not span/);
+    expect(() => openEmbeddedStore(reseal(d))).toThrow(/word offsets do not span/);
     writeFileSync(tmp.path('unused'), '');
   });
 });
