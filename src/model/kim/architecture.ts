@@ -4,32 +4,14 @@
  * (channels, tokens, dim): 1 channel (static / non-static / rand) or 2 (multichannel:
  * channel 0 non-static, channel 1 static).
  */
-import type { Sentence } from '../../backend/backend.js';
 import { WeightFileError } from '../../errors.js';
 import type { SafetensorsFile } from '../../safetensors/read.js';
 import type { Architecture } from '../architecture.js';
 import { expectRank, expectShape, readLabels } from '../tensors.js';
 import { KimForward, kimScratchWidths } from './forward.js';
+import type { KimInput, KimSpec } from './spec.js';
 
-/** Kim CNN's shape, read from its weight file. */
-export interface KimSpec {
-  readonly kind: 'kim';
-  /** 1 = static / non-static / rand, 2 = multichannel (channel 0 non-static, 1 static). */
-  readonly channels: number;
-  /** Word-vector width (300 in castorini). */
-  readonly dim: number;
-  /** Filters per branch (100 in castorini). */
-  readonly filters: number;
-  /** Kernel height of conv1, conv2, conv3. */
-  readonly kernelSizes: readonly number[];
-  readonly classes: number;
-  readonly labels: readonly string[];
-}
-
-/** Kim CNN input: one sentence, x.data (channels, tokens, dim). */
-export interface KimInput {
-  readonly x: Sentence;
-}
+export type { KimInput, KimSpec } from './spec.js';
 
 const CONVS = ['conv1', 'conv2', 'conv3'];
 

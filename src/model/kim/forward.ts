@@ -8,7 +8,7 @@ import type { SafetensorsFile } from '../../safetensors/read.js';
 import type { ForwardPass } from '../architecture.js';
 import type { RunState } from '../run-state.js';
 import { tensorData } from '../tensors.js';
-import type { KimInput, KimSpec } from './architecture.js';
+import type { KimInput, KimSpec } from './spec.js';
 
 /** Scratch per input, floats: features (3 * filters). */
 export const kimScratchWidths = (spec: KimSpec): number[] => [3 * spec.filters];

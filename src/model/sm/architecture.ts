@@ -4,36 +4,14 @@
  * concat -> 200 (+ 4 external features when ext_feats is on: 204),
  * combined_feature_vector (tanh), hidden -> 2 logits; ranking uses class 1.
  */
-import type { Sentence } from '../../backend/backend.js';
 import { WeightFileError } from '../../errors.js';
 import type { SafetensorsFile } from '../../safetensors/read.js';
 import type { Architecture } from '../architecture.js';
 import { expectRank, expectShape, readLabels } from '../tensors.js';
 import { SmForward, smScratchWidths } from './forward.js';
+import type { SmInput, SmSpec } from './spec.js';
 
-/** SM CNN's shape, read from its weight file. */
-export interface SmSpec {
-  readonly kind: 'sm';
-  /** Word-vector width (50 in castorini). */
-  readonly dim: number;
-  /** Filters per sentence tower (100 in castorini). */
-  readonly filters: number;
-  /** Kernel height of both towers (5 in castorini). */
-  readonly k: number;
-  /** 0, or 4 when the model takes external features. */
-  readonly extFeatures: number;
-  /** Width of combined_feature_vector: 2 * filters + extFeatures. */
-  readonly hidden: number;
-  readonly classes: number;
-  readonly labels: readonly string[];
-}
-
-/** SM CNN input: question q (tokens, dim), answer a (tokens, dim), ext (4) when the model has external features. */
-export interface SmInput {
-  readonly q: Sentence;
-  readonly a: Sentence;
-  readonly ext?: Float32Array;
-}
+export type { SmInput, SmSpec } from './spec.js';
 
 /** External feature counts castorini's SMModel can have. */
 const EXT_FEATURES = [0, 4];

@@ -8,7 +8,7 @@ import type { SafetensorsFile } from '../../safetensors/read.js';
 import type { ForwardPass } from '../architecture.js';
 import type { RunState } from '../run-state.js';
 import { tensorData } from '../tensors.js';
-import type { SmInput, SmSpec } from './architecture.js';
+import type { SmInput, SmSpec } from './spec.js';
 
 /** Scratch per input, floats: the joined features and the hidden layer (hidden each). */
 export const smScratchWidths = (spec: SmSpec): number[] => [spec.hidden, spec.hidden];
