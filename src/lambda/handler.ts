@@ -116,7 +116,7 @@ function health(runtime: Runtime): Record<string, unknown> {
   const models: Record<string, unknown> = {};
   for (const [kind, served] of runtime.models) {
     const spec = served.model.spec;
-    models[kind] = { file: served.name, labels: spec.labels, dim: spec.dim, vectors: shortName(served.vectors.name), tokenizer: served.model.metadata['tinycnn.tokenizer'] ?? 'clean_str_sst' };
+    models[kind] = { file: served.name, title: served.model.architecture.title, labels: spec.labels, dim: spec.dim, vectors: shortName(served.vectors.name), tokenizer: served.model.metadata['tinycnn.tokenizer'] ?? 'clean_str_sst' };
   }
   const { maxBatch, maxTokens, maxBodyBytes } = runtime.config;
   return { status: 'ok', backend: runtime.flavour, models, limits: { max_batch: maxBatch, max_tokens: maxTokens, max_body_bytes: maxBodyBytes } };
