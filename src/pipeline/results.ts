@@ -53,5 +53,5 @@ export function readRow(logits: Float32Array, b: number, classes: number, labels
   softmax(probabilities, row, classes);
   let prediction = 0;
   for (let i = 1; i < classes; i++) if (row[i] > row[prediction]) prediction = i;
-  return { logits: row, probabilities, prediction, label: labels[prediction] };
+  return { label: labels[prediction], prediction, probabilities, logits: row };
 }
