@@ -238,10 +238,8 @@ function inputsOf(c: BenchCase, index: number, model: Model): ModelInput[] {
   const slots = model.architecture.slots(spec);
   const tokens = caseTokens(c);
   return Array.from({ length: c.batch }, (_, b) => {
-    const input: Record<string, Sentence | Float32Array> = {};
-    slots.forEach((slot, i) => (input[slot.field] = { data: sentenceFloats[i][b], tokens: tokens[i] }));
-    if (ext.length > 0) input.ext = ext[b];
-    return input as unknown as ModelInput;
+    const sentences: Sentence[] = slots.map((_, i) => ({ data: sentenceFloats[i][b], tokens: tokens[i] }));
+    return model.architecture.makeInput(sentences, ext.length > 0 ? ext[b] : undefined);
   });
 }
 

@@ -4,6 +4,7 @@
  * prediction and output (the logits), SM answers sent1, sent2 and score ([[l0, l1]]),
  * both plus probabilities, label, the tokens and the unknown ones.
  */
+import { isSyncStore } from '../pipeline/embed.js';
 import type { PairRanker } from '../pipeline/pair-ranker.js';
 import type { PhaseTimings } from '../pipeline/results.js';
 import type { TextClassifier } from '../pipeline/text-classifier.js';
@@ -28,7 +29,8 @@ export interface Answer {
 export async function answerKim(classifier: TextClassifier, request: KimRequest): Promise<Answer> {
   const timings: PhaseTimings = { embedMs: 0, inferenceMs: 0 };
   const fields = request.batch ? request.texts.map((_, i) => `inputs[${i}]`) : ['input'];
-  const results = await classifier.classifyAsync(request.texts, { fields, timings });
+  // the embedded store answers at once: no promise per text
+  const results = isSyncStore(classifier.vectors) ? classifier.classify(request.texts, { fields, timings }) : await classifier.classifyAsync(request.texts, { fields, timings });
   const items = results.map((r, i) => ({
     input: request.texts[i],
     prediction: r.prediction,
@@ -50,7 +52,7 @@ export async function answerSm(ranker: PairRanker, request: SmRequest): Promise<
   const timings: PhaseTimings = { embedMs: 0, inferenceMs: 0 };
   const fields = request.pairs.map((_, i) => (request.batch ? { question: `pairs[${i}].sent1`, answer: `pairs[${i}].sent2` } : { question: 'sent1', answer: 'sent2' }));
   const pairs = request.pairs.map((p) => (p.ext === undefined ? { question: p.sent1, answer: p.sent2 } : { question: p.sent1, answer: p.sent2, ext: p.ext }));
-  const results = await ranker.scorePairsAsync(pairs, { fields, timings });
+  const results = isSyncStore(ranker.vectors) ? ranker.scorePairs(pairs, { fields, timings }) : await ranker.scorePairsAsync(pairs, { fields, timings });
   const items = results.map((r, i) => ({
     sent1: request.pairs[i].sent1,
     sent2: request.pairs[i].sent2,

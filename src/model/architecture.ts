@@ -75,6 +75,8 @@ export interface Architecture<S extends BaseSpec = BaseSpec, I = SlotInput> {
   slots(spec: S): readonly SentenceSlot[];
   /** Width of the external feature vector an input carries (`ext`), 0 when none. */
   extFeatures(spec: S): number;
+  /** An input from its sentences in slot order (and `ext` when the model takes external features); not yet checked. */
+  makeInput(sentences: readonly Sentence[], ext?: Float32Array): I;
   /** Reads and checks every shape; the tensor names are known to be exactly `tensors`. */
   readSpec(weights: SafetensorsFile): S;
   /** Scratch widths the forward pass needs per input, floats: the run state holds (batch, width) for each. */

@@ -14,9 +14,8 @@
  */
 import type { Sentence } from '../backend/backend.js';
 import { CertificateError, WeightFileError } from '../errors.js';
-import type { Architecture, BaseSpec } from './architecture.js';
 import { probeValues } from './probe.js';
-import type { ModelInput } from './registry.js';
+import type { AnyArchitecture, ModelInput, ModelSpec } from './registry.js';
 
 /** Golden tolerance: |ours - pytorch| <= TOLERANCE * (1 + |pytorch|). */
 export const TOLERANCE = 1e-4;
@@ -37,8 +36,8 @@ interface Probe {
 
 /** The probe's input and PyTorch's logits, or undefined when the file carries no certificate. */
 export function readProbe(
-  architecture: Architecture,
-  spec: BaseSpec,
+  architecture: AnyArchitecture,
+  spec: ModelSpec,
   metadata: Readonly<Record<string, string>>,
   file: string,
 ): { input: ModelInput; expected: number[] } | undefined {
@@ -58,14 +57,13 @@ export function readProbe(
     slots.every((slot) => count(probe[slot.probeKey]));
   if (!wellFormed) throw new WeightFileError(file, `metadata tinycnn.probe is not a certificate tinycnn understands: ${raw.slice(0, 120)}`);
 
-  const input: Record<string, Sentence | Float32Array> = {};
-  slots.forEach((slot, i) => {
+  const sentences: Sentence[] = slots.map((slot, i) => {
     const tokens = probe[slot.probeKey] as number;
-    input[slot.field] = { data: probeValues(probe.seed + i, slot.channels * tokens * spec.dim), tokens };
+    return { data: probeValues(probe.seed + i, slot.channels * tokens * spec.dim), tokens };
   });
   const extFeatures = architecture.extFeatures(spec);
-  if (extFeatures > 0) input.ext = probeValues(probe.seed + slots.length, extFeatures);
-  return { input: input as unknown as ModelInput, expected: probe.logits };
+  const ext = extFeatures > 0 ? probeValues(probe.seed + slots.length, extFeatures) : undefined;
+  return { input: architecture.makeInput(sentences, ext), expected: probe.logits };
 }
 
 /** Compares our logits with PyTorch's; throws CertificateError naming the worst logit when off. */

@@ -6,14 +6,14 @@
  */
 import type { Sentence } from '../backend/backend.js';
 import { InputError } from '../errors.js';
-import type { BaseSpec, SlotInput } from './architecture.js';
-import { architectureOf, type ModelInput } from './registry.js';
+import type { SlotInput } from './architecture.js';
+import { architectureOf, type ModelInput, type ModelSpec } from './registry.js';
 
 /**
  * Checks one input against the model: every sentence of its architecture's slots, and
  * `ext` when it takes external features. `field` prefixes error messages (e.g. 'batch[3]').
  */
-export function checkInput(spec: BaseSpec, input: ModelInput, field = 'input'): void {
+export function checkInput(spec: ModelSpec, input: ModelInput, field = 'input'): void {
   const architecture = architectureOf(spec);
   const slots = architecture.slots(spec);
   const record = input as unknown as SlotInput;
@@ -76,24 +76,27 @@ function checkFinite(field: string, data: Float32Array, rowLength: number): void
  * takes external features. Kim static: {"x": [[dim floats], ... one row per token]};
  * Kim multichannel: {"x": [channel0 rows, channel1 rows]}; SM: {"q": rows, "a": rows, "ext": [4 floats]}.
  */
-export function inputFromJson(spec: BaseSpec, json: unknown, field = 'input'): ModelInput {
+export function inputFromJson(spec: ModelSpec, json: unknown, field = 'input'): ModelInput {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError(field, 'must be a JSON object');
   const record = json as Record<string, unknown>;
-  const slots = architectureOf(spec).slots(spec);
-  const input: Record<string, Sentence | Float32Array> = {};
-  for (const slot of slots) {
+  const architecture = architectureOf(spec);
+  const slots = architecture.slots(spec);
+  const sentences = slots.map((slot) => {
     if (!(slot.field in record)) {
       const rows = slot.channels === 1 ? '[[dim floats], ...]' : '[channel0 rows, channel1 rows]';
       throw new InputError(field, `needs ${slots.map((s) => `"${s.field}"`).join(' and ')}: "${slot.field}": ${rows}`);
     }
-    input[slot.field] = sentenceFromJson(`${field}.${slot.field}`, record[slot.field], slot.channels, spec.dim);
-  }
+    return sentenceFromJson(`${field}.${slot.field}`, record[slot.field], slot.channels, spec.dim);
+  });
+  let ext: Float32Array | undefined;
   if (record.ext !== undefined) {
     if (!Array.isArray(record.ext) || !record.ext.every((v) => typeof v === 'number')) throw new InputError(`${field}.ext`, 'must be a list of numbers');
-    input.ext = Float32Array.from(record.ext as number[]);
+    if (architecture.extFeatures(spec) === 0) throw new InputError(`${field}.ext`, 'this model takes no external features');
+    ext = Float32Array.from(record.ext as number[]);
   }
-  checkInput(spec, input as unknown as ModelInput, field);
-  return input as unknown as ModelInput;
+  const input = architecture.makeInput(sentences, ext);
+  checkInput(spec, input, field);
+  return input;
 }
 
 /** One sentence slot's JSON: rows (1 channel) or a list of `channels` row lists -> (channels, tokens, dim). */

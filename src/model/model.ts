@@ -10,10 +10,10 @@ import { createBackend, type BackendChoice } from '../backend/select.js';
 import { InputError, WeightFileError } from '../errors.js';
 import { softmax } from '../../kernels/js/softmax.js';
 import { readSafetensors } from '../safetensors/read.js';
-import type { Architecture, ForwardPass, SlotInput } from './architecture.js';
+import type { ForwardPass } from './architecture.js';
 import { checkCertificate, readProbe, type CertificateResult } from './certificate.js';
 import { checkInput } from './input.js';
-import { detectArchitecture, type ModelInput, type ModelSpec } from './registry.js';
+import { detectArchitecture, type AnyArchitecture, type ModelInput, type ModelSpec } from './registry.js';
 import { RunState } from './run-state.js';
 
 export interface LoadOptions {
@@ -77,13 +77,13 @@ export class Model {
     /** The weight file's path or name. */
     readonly file: string,
     /** The model kind's contract (slots, task, title), from model/registry.ts. */
-    readonly architecture: Architecture,
+    readonly architecture: AnyArchitecture,
     /** Architecture and sizes, read from the file. */
     readonly spec: ModelSpec,
     /** The file's `__metadata__` (tokenizer, source checkpoint, ...). */
     readonly metadata: Readonly<Record<string, string>>,
     private readonly backend: Backend,
-    private readonly forwardPass: ForwardPass<SlotInput>,
+    private readonly forwardPass: ForwardPass<ModelInput>,
     /** All of this model's scratch: logits, features, sentence lists, word-vector buffers. */
     readonly state: RunState,
   ) {}
@@ -110,7 +110,7 @@ export class Model {
     if (out.length < inputs.length * this.spec.classes) throw new InputError('out', `needs ${inputs.length * this.spec.classes} floats`);
     inputs.forEach((input, i) => checkInput(this.spec, input, inputs.length === 1 ? 'input' : `batch[${i}]`));
     this.state.ensure(inputs.length);
-    this.forwardPass.run(out, inputs as unknown as readonly SlotInput[], this.state);
+    this.forwardPass.run(out, inputs, this.state);
   }
 
   /** The logits of one input, as a new array (classes). */

@@ -18,25 +18,28 @@ export type ModelSpec = Registered extends Architecture<infer S, unknown> ? S : 
 /** The input of any registered architecture (KimInput | SmInput). */
 export type ModelInput = Registered extends Architecture<BaseSpec, infer I> ? I : never;
 
+/** Any registered architecture, over the union of their specs and inputs. */
+export type AnyArchitecture = Architecture<ModelSpec, ModelInput>;
+
 /** Embedding tables that older Castor checkpoints carry; the engine takes vectors from a store instead. */
 const IGNORED_TENSORS = ['embed.weight', 'static_embed.weight', 'non_static_embed.weight'];
 
 /** The architecture of a spec (read from a file by detectArchitecture). */
-export function architectureOf(spec: BaseSpec): Architecture {
+export function architectureOf(spec: BaseSpec): AnyArchitecture {
   const found = ARCHITECTURES.find((a) => a.kind === spec.kind);
   if (found === undefined) throw new UnsupportedModelError('<spec>', `no architecture "${spec.kind}"; known: ${ARCHITECTURES.map((a) => a.kind).join(', ')}`);
-  return found as unknown as Architecture;
+  return found;
 }
 
 /** Picks the file's architecture by its tensors, checks that the tensor set is exactly that one's, and reads its spec. */
-export function detectArchitecture(weights: SafetensorsFile): { architecture: Architecture; spec: ModelSpec } {
+export function detectArchitecture(weights: SafetensorsFile): { architecture: AnyArchitecture; spec: ModelSpec } {
   const names = [...weights.tensors.keys()].filter((name) => !IGNORED_TENSORS.includes(name));
   const matches = ARCHITECTURES.filter((a) => a.signature.some((name) => names.includes(name)));
   if (matches.length !== 1) {
     const known = ARCHITECTURES.map((a) => `its ${a.className} (${a.tensors.join(', ')})`).join(' nor ');
     throw new UnsupportedModelError(weights.file, `tensors [${names.join(', ')}] are neither castorini's ${known.replace(/^its /, '')}`);
   }
-  const architecture = matches[0] as unknown as Architecture;
+  const architecture: AnyArchitecture = matches[0];
   const missing = architecture.tensors.filter((name) => !weights.tensors.has(name));
   const unexpected = names.filter((name) => !architecture.tensors.includes(name));
   if (missing.length > 0) throw new WeightFileError(weights.file, `missing tensor for ${architecture.className}`, missing[0]);
@@ -47,5 +50,5 @@ export function detectArchitecture(weights: SafetensorsFile): { architecture: Ar
   if (declared !== undefined && declared !== architecture.className) {
     throw new UnsupportedModelError(weights.file, `metadata says architecture ${declared} but the tensors are ${architecture.className}'s`);
   }
-  return { architecture, spec: architecture.readSpec(weights) as ModelSpec };
+  return { architecture, spec: architecture.readSpec(weights) };
 }

@@ -41,7 +41,6 @@ interface Prepared {
 }
 
 export class PairRanker {
-  private readonly fields: readonly [string, string];
   /** External features the model takes per pair (castorini's ext_feats: 4), 0 when none. */
   readonly extFeatures: number;
 
@@ -65,8 +64,6 @@ export class PairRanker {
       throw new PipelineError('WRONG_TASK', model.file, `holds a ${model.architecture.title}, which classifies single sentences: load it with loadTextClassifier()`);
     }
     expectDim(vectors, model.spec.dim);
-    const [q, a] = model.architecture.slots(model.spec);
-    this.fields = [q.field, a.field];
     this.extFeatures = model.architecture.extFeatures(model.spec);
   }
 
@@ -143,19 +140,14 @@ export class PairRanker {
 
   /** embeddings: question i at 2i, answer i at 2i + 1. */
   private finish(pairs: readonly TextPair[], prepared: Prepared, embeddings: Embedding[], options: RankOptions): PairScore[] {
-    const dim = this.model.spec.dim;
-    const [qField, aField] = this.fields;
+    const { architecture, spec } = this.model;
     const inputs = prepared.tokens.map((t, i) => {
-      const input: Record<string, unknown> = {
-        [qField]: sentenceOf(embeddings[2 * i], prepared.regions[2 * i], t.question.length, 1, dim),
-        [aField]: sentenceOf(embeddings[2 * i + 1], prepared.regions[2 * i + 1], t.answer.length, 1, dim),
-      };
-      const ext = pairs[i].ext ?? this.externalFeatures(t.question, t.answer);
-      if (ext !== undefined) input.ext = ext;
-      return input as unknown as ModelInput;
+      const question = sentenceOf(embeddings[2 * i], prepared.regions[2 * i], t.question.length, 1, spec.dim);
+      const answer = sentenceOf(embeddings[2 * i + 1], prepared.regions[2 * i + 1], t.answer.length, 1, spec.dim);
+      return architecture.makeInput([question, answer], pairs[i].ext ?? this.externalFeatures(t.question, t.answer));
     });
     const embedded = performance.now();
-    const { state, spec } = this.model;
+    const { state } = this.model;
     state.ensure(pairs.length);
     this.model.forward(state.logits, inputs);
     const results = prepared.tokens.map((t, b) => {

@@ -31,7 +31,6 @@ interface Prepared {
 
 export class TextClassifier {
   private readonly channels: number;
-  private readonly field: string;
 
   /**
    * Use loadTextClassifier() or pipeline('text-classification').
@@ -53,7 +52,6 @@ export class TextClassifier {
     expectDim(vectors, model.spec.dim);
     const [slot] = model.architecture.slots(model.spec);
     this.channels = slot.channels;
-    this.field = slot.field;
   }
 
   /** Class names, index = class id. */
@@ -123,7 +121,7 @@ export class TextClassifier {
 
   private input(embedding: Embedding, prepared: Prepared, i: number): ModelInput {
     const sentence: Sentence = sentenceOf(embedding, prepared.regions[i], prepared.tokens[i].length, this.channels, this.model.spec.dim);
-    return { [this.field]: sentence } as unknown as ModelInput;
+    return this.model.architecture.makeInput([sentence]);
   }
 
   private finish(texts: readonly string[], prepared: Prepared, embeddings: Embedding[], options: ClassifyOptions): Classification[] {

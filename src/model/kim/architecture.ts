@@ -24,6 +24,7 @@ export const kimCnn: Architecture<KimSpec, KimInput> = {
   signature: ['conv1.weight', 'fc1.weight'],
   slots: (spec) => [{ field: 'x', channels: spec.channels, probeKey: 'tokens' }],
   extFeatures: () => 0,
+  makeInput: ([x]) => ({ x }),
   readSpec,
   scratchWidths: kimScratchWidths,
   createForward: (spec, weights, backend) => new KimForward(spec, weights, backend),

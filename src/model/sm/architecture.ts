@@ -31,6 +31,7 @@ export const smCnn: Architecture<SmSpec, SmInput> = {
     { field: 'a', channels: 1, probeKey: 'a_tokens' },
   ],
   extFeatures: (spec) => spec.extFeatures,
+  makeInput: ([q, a], ext) => (ext === undefined ? { q, a } : { q, a, ext }),
   readSpec,
   scratchWidths: smScratchWidths,
   createForward: (spec, weights, backend) => new SmForward(spec, weights, backend),
