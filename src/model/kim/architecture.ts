@@ -6,7 +6,7 @@
  */
 import { WeightFileError } from '../../errors.js';
 import type { SafetensorsFile } from '../../safetensors/read.js';
-import type { Architecture } from '../architecture.js';
+import type { Architecture, SentenceSlot } from '../architecture.js';
 import { expectRank, expectShape, readLabels } from '../tensors.js';
 import { KimForward, kimScratchWidths } from './forward.js';
 import type { KimInput, KimSpec } from './spec.js';
@@ -14,6 +14,8 @@ import type { KimInput, KimSpec } from './spec.js';
 export type { KimInput, KimSpec } from './spec.js';
 
 const CONVS = ['conv1', 'conv2', 'conv3'];
+/** The one slot, per channel count (made once: input checks ask for it on every call). */
+const SLOTS = new Map<number, readonly SentenceSlot[]>();
 
 export const kimCnn: Architecture<KimSpec, KimInput> = {
   kind: 'kim',
@@ -22,7 +24,11 @@ export const kimCnn: Architecture<KimSpec, KimInput> = {
   task: 'classify-text',
   tensors: ['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'conv3.weight', 'conv3.bias', 'fc1.weight', 'fc1.bias'],
   signature: ['conv1.weight', 'fc1.weight'],
-  slots: (spec) => [{ field: 'x', channels: spec.channels, probeKey: 'tokens' }],
+  slots(spec) {
+    let slots = SLOTS.get(spec.channels);
+    if (slots === undefined) SLOTS.set(spec.channels, (slots = [{ field: 'x', channels: spec.channels, probeKey: 'tokens' }]));
+    return slots;
+  },
   extFeatures: () => 0,
   makeInput: ([x]) => ({ x }),
   readSpec,

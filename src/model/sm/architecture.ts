@@ -6,12 +6,18 @@
  */
 import { WeightFileError } from '../../errors.js';
 import type { SafetensorsFile } from '../../safetensors/read.js';
-import type { Architecture } from '../architecture.js';
+import type { Architecture, SentenceSlot } from '../architecture.js';
 import { expectRank, expectShape, readLabels } from '../tensors.js';
 import { SmForward, smScratchWidths } from './forward.js';
 import type { SmInput, SmSpec } from './spec.js';
 
 export type { SmInput, SmSpec } from './spec.js';
+
+/** Question, then answer. */
+const SLOTS: readonly SentenceSlot[] = [
+  { field: 'q', channels: 1, probeKey: 'q_tokens' },
+  { field: 'a', channels: 1, probeKey: 'a_tokens' },
+];
 
 /** External feature counts castorini's SMModel can have. */
 const EXT_FEATURES = [0, 4];
@@ -26,10 +32,7 @@ export const smCnn: Architecture<SmSpec, SmInput> = {
     'combined_feature_vector.weight', 'combined_feature_vector.bias', 'hidden.weight', 'hidden.bias',
   ],
   signature: ['conv_q.weight', 'combined_feature_vector.weight'],
-  slots: () => [
-    { field: 'q', channels: 1, probeKey: 'q_tokens' },
-    { field: 'a', channels: 1, probeKey: 'a_tokens' },
-  ],
+  slots: () => SLOTS,
   extFeatures: (spec) => spec.extFeatures,
   makeInput: ([q, a], ext) => (ext === undefined ? { q, a } : { q, a, ext }),
   readSpec,
