@@ -51,6 +51,7 @@ export interface Runtime {
   readonly initMs: number;
 }
 
+/** What a host may hand INIT instead of the configured defaults. */
 export interface InitOptions {
   /** A precompiled kernel module (edge runtimes that forbid compiling wasm from bytes). */
   wasmModule?: WebAssembly.Module;

@@ -20,6 +20,7 @@ import type { AnyArchitecture, ModelInput, ModelSpec } from './registry.js';
 /** Golden tolerance: |ours - pytorch| <= TOLERANCE * (1 + |pytorch|). */
 export const TOLERANCE = 1e-4;
 
+/** What a passed parity certificate found. */
 export interface CertificateResult {
   /** Largest |ours - pytorch| / (1 + |pytorch|) over the probe's logits. */
   readonly worstError: number;

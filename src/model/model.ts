@@ -16,6 +16,7 @@ import { checkInput } from './input.js';
 import { detectArchitecture, type AnyArchitecture, type ModelInput, type ModelSpec } from './registry.js';
 import { RunState } from './run-state.js';
 
+/** How loadModel() reads, packs and checks a weight file. */
 export interface LoadOptions {
   /** Kernels to run: 'auto' (default: $TINYCNN_BACKEND, else the fastest the runtime supports), a flavour, or a Backend. */
   backend?: BackendChoice | Backend;

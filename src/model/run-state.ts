@@ -12,6 +12,7 @@
 import type { Sentence } from '../backend/backend.js';
 import { VectorBuffers } from './vector-buffers.js';
 
+/** A model's scratch buffers (see the module comment). */
 export class RunState {
   /** Inputs the buffers hold room for. */
   capacity = 0;

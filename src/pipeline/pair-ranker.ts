@@ -40,6 +40,7 @@ interface Prepared {
   readonly start: number;
 }
 
+/** SM CNN as an answer ranker: relevance of answers to a question, from text. */
 export class PairRanker {
   /** External features the model takes per pair (castorini's ext_feats: 4), 0 when none. */
   readonly extFeatures: number;

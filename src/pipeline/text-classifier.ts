@@ -29,6 +29,7 @@ interface Prepared {
   readonly start: number;
 }
 
+/** Kim CNN as a sentence classifier: a label and class probabilities for a text. */
 export class TextClassifier {
   private readonly channels: number;
 

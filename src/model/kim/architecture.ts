@@ -17,6 +17,7 @@ const CONVS = ['conv1', 'conv2', 'conv3'];
 /** The one slot, per channel count (made once: input checks ask for it on every call). */
 const SLOTS = new Map<number, readonly SentenceSlot[]>();
 
+/** Kim CNN behind the model contract. */
 export const kimCnn: Architecture<KimSpec, KimInput> = {
   kind: 'kim',
   className: 'KimCNN',

@@ -13,6 +13,7 @@ import type { KimInput, KimSpec } from './spec.js';
 /** Scratch per input, floats: features (3 * filters). */
 export const kimScratchWidths = (spec: KimSpec): number[] => [3 * spec.filters];
 
+/** Kim CNN's packed weights and forward pass. */
 export class KimForward implements ForwardPass<KimInput> {
   private readonly convs: PackedConv[];
   private readonly fc1: PackedDense;

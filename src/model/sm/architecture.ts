@@ -22,6 +22,7 @@ const SLOTS: readonly SentenceSlot[] = [
 /** External feature counts castorini's SMModel can have. */
 const EXT_FEATURES = [0, 4];
 
+/** SM CNN behind the model contract. */
 export const smCnn: Architecture<SmSpec, SmInput> = {
   kind: 'sm',
   className: 'SMModel',

@@ -13,6 +13,7 @@ import type { SmInput, SmSpec } from './spec.js';
 /** Scratch per input, floats: the joined features and the hidden layer (hidden each). */
 export const smScratchWidths = (spec: SmSpec): number[] => [spec.hidden, spec.hidden];
 
+/** SM CNN's packed weights and forward pass. */
 export class SmForward implements ForwardPass<SmInput> {
   private readonly convQ: PackedConv[];
   private readonly convA: PackedConv[];
