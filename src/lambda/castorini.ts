@@ -10,6 +10,10 @@ import type { PhaseTimings } from '../pipeline/results.js';
 import type { TextClassifier } from '../pipeline/text-classifier.js';
 import type { KimRequest, SmRequest } from './requests.js';
 
+/** Field names of a single-item request, for error messages (made once). */
+const KIM_SINGLE = ['input'];
+const SM_SINGLE = [{ question: 'sent1', answer: 'sent2' }];
+
 /** The answered items plus the time spent in each phase (milliseconds). */
 export interface Answer {
   readonly items: Record<string, unknown>[];
@@ -28,7 +32,7 @@ export interface Answer {
  */
 export async function answerKim(classifier: TextClassifier, request: KimRequest): Promise<Answer> {
   const timings: PhaseTimings = { embedMs: 0, inferenceMs: 0 };
-  const fields = request.batch ? request.texts.map((_, i) => `inputs[${i}]`) : ['input'];
+  const fields = request.batch ? request.texts.map((_, i) => `inputs[${i}]`) : KIM_SINGLE;
   // the embedded store answers at once: no promise per text
   const results = isSyncStore(classifier.vectors) ? classifier.classify(request.texts, { fields, timings }) : await classifier.classifyAsync(request.texts, { fields, timings });
   const items = results.map((r, i) => ({
@@ -50,7 +54,7 @@ export async function answerKim(classifier: TextClassifier, request: KimRequest)
  */
 export async function answerSm(ranker: PairRanker, request: SmRequest): Promise<Answer> {
   const timings: PhaseTimings = { embedMs: 0, inferenceMs: 0 };
-  const fields = request.pairs.map((_, i) => (request.batch ? { question: `pairs[${i}].sent1`, answer: `pairs[${i}].sent2` } : { question: 'sent1', answer: 'sent2' }));
+  const fields = request.batch ? request.pairs.map((_, i) => ({ question: `pairs[${i}].sent1`, answer: `pairs[${i}].sent2` })) : SM_SINGLE;
   const pairs = request.pairs.map((p) => (p.ext === undefined ? { question: p.sent1, answer: p.sent2 } : { question: p.sent1, answer: p.sent2, ext: p.ext }));
   const results = isSyncStore(ranker.vectors) ? ranker.scorePairs(pairs, { fields, timings }) : await ranker.scorePairsAsync(pairs, { fields, timings });
   const items = results.map((r, i) => ({

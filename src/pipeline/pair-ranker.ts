@@ -84,7 +84,8 @@ export class PairRanker {
     try {
       const store = this.vectors;
       if (!isSyncStore(store)) throw new PipelineError('STORE_IS_ASYNC', store.name, 'this vector store answers asynchronously: use scorePairsAsync() / rankAsync()');
-      const embeddings = prepared.tokens.flatMap((t, i) => [store.lookup(t.question, prepared.regions[2 * i]), store.lookup(t.answer, prepared.regions[2 * i + 1])]);
+      const embeddings: Embedding[] = [];
+      prepared.tokens.forEach((t, i) => embeddings.push(store.lookup(t.question, prepared.regions[2 * i]), store.lookup(t.answer, prepared.regions[2 * i + 1])));
       return this.finish(pairs, prepared, embeddings, options);
     } finally {
       this.model.state.vectors.release(prepared.buffer);
@@ -105,8 +106,11 @@ export class PairRanker {
   async scorePairsAsync(pairs: readonly TextPair[], options: RankOptions = {}): Promise<PairScore[]> {
     const prepared = this.prepare(pairs, options);
     try {
-      const embed = (tokens: string[], region: Float32Array) => this.vectors.embed(tokens, { out: region });
-      const embeddings = await Promise.all(prepared.tokens.flatMap((t, i) => [embed(t.question, prepared.regions[2 * i]), embed(t.answer, prepared.regions[2 * i + 1])]));
+      const lookups: Promise<Embedding>[] = [];
+      prepared.tokens.forEach((t, i) => {
+        lookups.push(this.vectors.embed(t.question, { out: prepared.regions[2 * i] }), this.vectors.embed(t.answer, { out: prepared.regions[2 * i + 1] }));
+      });
+      const embeddings = await Promise.all(lookups);
       return this.finish(pairs, prepared, embeddings, options);
     } finally {
       this.model.state.vectors.release(prepared.buffer);
@@ -133,7 +137,8 @@ export class PairRanker {
       }
       return { question, answer };
     });
-    const counts = tokens.flatMap((t) => [t.question.length, t.answer.length]);
+    const counts: number[] = [];
+    for (const t of tokens) counts.push(t.question.length, t.answer.length);
     const dim = this.model.spec.dim;
     const buffer = this.model.state.vectors.take(floatsFor(counts, 1, dim));
     return { tokens, buffer, regions: regionsOf(buffer, counts, 1, dim), start };
@@ -151,14 +156,10 @@ export class PairRanker {
     const { state } = this.model;
     state.ensure(pairs.length);
     this.model.forward(state.logits, inputs);
-    const results = prepared.tokens.map((t, b) => {
-      const row = readRow(state.logits, b, spec.classes, spec.labels);
-      return {
-        score: row.probabilities[1],
-        ...row,
-        tokens: t,
-        unknown: { question: embeddings[2 * b].unknown, answer: embeddings[2 * b + 1].unknown },
-      };
+    const results = prepared.tokens.map((tokens, b): PairScore => {
+      const { label, prediction, probabilities, logits } = readRow(state.logits, b, spec.classes, spec.labels);
+      const unknown = { question: embeddings[2 * b].unknown, answer: embeddings[2 * b + 1].unknown };
+      return { score: probabilities[1], label, prediction, probabilities, logits, tokens, unknown };
     });
     if (options.timings !== undefined) {
       options.timings.embedMs = embedded - prepared.start;

@@ -48,7 +48,8 @@ export interface PhaseTimings {
 
 /** Row b of logits (batch, classes) -> logits, probabilities, argmax and its label. */
 export function readRow(logits: Float32Array, b: number, classes: number, labels: readonly string[]) {
-  const row = Array.from(logits.subarray(b * classes, (b + 1) * classes));
+  const row = new Array<number>(classes); // a plain loop: Array.from(subarray) goes through the iterator protocol
+  for (let i = 0; i < classes; i++) row[i] = logits[b * classes + i];
   const probabilities = new Array<number>(classes);
   softmax(probabilities, row, classes);
   let prediction = 0;

@@ -131,7 +131,10 @@ export class TextClassifier {
     const { state, spec } = this.model;
     state.ensure(texts.length);
     this.model.forward(state.logits, inputs);
-    const results = prepared.tokens.map((tokens, b) => ({ ...readRow(state.logits, b, spec.classes, spec.labels), tokens, unknown: embeddings[b].unknown }));
+    const results = prepared.tokens.map((tokens, b): Classification => {
+      const { label, prediction, probabilities, logits } = readRow(state.logits, b, spec.classes, spec.labels);
+      return { label, prediction, probabilities, logits, tokens, unknown: embeddings[b].unknown };
+    });
     if (options.timings !== undefined) {
       options.timings.embedMs = embedded - prepared.start;
       options.timings.inferenceMs = performance.now() - embedded;
