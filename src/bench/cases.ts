@@ -55,8 +55,10 @@ export function defineCases({ quick = false }: { quick?: boolean } = {}): BenchC
  * @param c    the case
  */
 export function flopsOf(spec: ModelSpec, c: BenchCase): number {
-  if (spec.kind !== c.model) throw new Error(`case ${c.name} does not fit a ${spec.kind} model`);
-  return c.batch * architectureOf(spec).flops(spec, caseTokens(c));
+  const architecture = architectureOf(spec);
+  const tokens = caseTokens(c);
+  if (architecture.slots(spec).length !== tokens.length) throw new Error(`case ${c.name} does not fit a ${architecture.title} model`);
+  return c.batch * architecture.flops(spec, tokens);
 }
 
 /** Token counts of one input of the case, in the architecture's slot order (Kim: x; SM: q, a). */

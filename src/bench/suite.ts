@@ -230,16 +230,16 @@ export function runSuite(flavours: ReadonlyMap<string, FlavourModels>, options: 
 
 /** The case's batch as model inputs (the same floats bench/run.mjs times). */
 function inputsOf(c: BenchCase, index: number, model: Model): ModelInput[] {
-  const spec = model.spec;
-  if (spec.kind !== c.model) throw new Error(`case ${c.name} does not fit a ${spec.kind} model`);
+  const { architecture, spec } = model;
+  const slots = architecture.slots(spec);
+  const tokens = caseTokens(c);
+  if (slots.length !== tokens.length) throw new Error(`case ${c.name} does not fit a ${architecture.title} model`);
   const floats: KimCaseInputs | SmCaseInputs = 'tokens' in c ? caseInputs(c, index, spec as KimSpec) : caseInputs(c, index, spec as SmSpec);
   const sentenceFloats = 'x' in floats ? [floats.x] : [floats.q, floats.a]; // [slot][b]
   const ext = 'ext' in floats ? floats.ext : [];
-  const slots = model.architecture.slots(spec);
-  const tokens = caseTokens(c);
   return Array.from({ length: c.batch }, (_, b) => {
     const sentences: Sentence[] = slots.map((_, i) => ({ data: sentenceFloats[i][b], tokens: tokens[i] }));
-    return model.architecture.makeInput(sentences, ext.length > 0 ? ext[b] : undefined);
+    return architecture.makeInput(sentences, ext.length > 0 ? ext[b] : undefined);
   });
 }
 
