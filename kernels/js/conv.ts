@@ -14,11 +14,13 @@
  * harmless, and far cheaper than the one-output-at-a-time loop (a single
  * dependent sum, bound by add latency) that only sentences of < 4 steps need.
  *
- * Max over time commutes with a monotone non-decreasing activation (ReLU, tanh):
+ * Max over time commutes with a monotone non-decreasing activation, which every
+ * member of kernels/activation.ts is (stated and tested there):
  * max_t act(b + z_t) = act(b + max_t z_t), so the epilogue keeps a running max
  * of the raw dot products and applies bias and activation once per filter.
  */
-import type { ConvShape } from '../../src/backend/backend.js';
+import { activate, type PoolActivation } from '../activation.js';
+import type { ConvShape } from '../shapes.js';
 
 const ROWS = 4; // time steps per block
 const COLS = 2; // filters per block
@@ -37,7 +39,7 @@ export function convMaxPool(
   weight: Float32Array, // (filters, channels, k, dim)
   bias: Float32Array, // (filters)
   shape: ConvShape,
-  act: 'relu' | 'tanh',
+  act: PoolActivation,
 ): void {
   const { filters, channels, k, dim } = shape;
   const span = k * dim; // floats in one channel's window, and in one (filter, channel) weight slice
@@ -99,8 +101,4 @@ function window(xpad: Float32Array, rows: number, start: number, weight: Float32
     for (let i = 0; i < span; i++) sum += weight[w + i] * xpad[x + i];
   }
   return sum;
-}
-
-function activate(v: number, act: 'relu' | 'tanh'): number {
-  return act === 'relu' ? (v > 0 ? v : 0) : Math.tanh(v);
 }

@@ -3,6 +3,8 @@
  *   out[b, o] = act(bias[o] + sum_i weight[o, i] * x[b, i])
  * Sums are kept in float64. Two output features per pass halve the reads of x.
  */
+import { activate, type Activation } from '../activation.js';
+
 export function dense(
   out: Float32Array, // (batch, outFeatures)
   x: Float32Array, // (batch, inFeatures)
@@ -11,7 +13,7 @@ export function dense(
   bias: Float32Array, // (outFeatures)
   outFeatures: number,
   inFeatures: number,
-  act: 'relu' | 'tanh' | 'none',
+  act: Activation,
 ): void {
   for (let b = 0; b < batch; b++) {
     const xb = b * inFeatures;
@@ -36,9 +38,4 @@ export function dense(
       out[ob + o] = activate(bias[o] + s, act);
     }
   }
-}
-
-function activate(v: number, act: 'relu' | 'tanh' | 'none'): number {
-  if (act === 'relu') return v > 0 ? v : 0;
-  return act === 'tanh' ? Math.tanh(v) : v;
 }

@@ -3,7 +3,8 @@
  * obviously right rather than fast. The fast TypeScript kernels and the wasm
  * kernels are tested against these. Every kernel writes into an output passed first.
  */
-import type { ConvShape } from '../../src/backend/backend.js';
+import { activate as activateOne, type Activation } from '../activation.js';
+import type { ConvShape } from '../shapes.js';
 
 /**
  * Wide 1-D convolution over time, as nn.Conv2d(channels, filters, (k, dim), padding=(k-1, 0)):
@@ -38,9 +39,8 @@ export function conv1dWide(
 }
 
 /** In-place activation over the first `count` values. */
-export function activate(x: Float32Array, count: number, act: 'relu' | 'tanh' | 'none'): void {
-  if (act === 'none') return;
-  for (let i = 0; i < count; i++) x[i] = act === 'relu' ? Math.max(0, x[i]) : Math.tanh(x[i]);
+export function activate(x: Float32Array, count: number, act: Activation): void {
+  for (let i = 0; i < count; i++) x[i] = activateOne(x[i], act);
 }
 
 /** out[offset + f] = max over t of y[f, t] (max-over-time pooling). */

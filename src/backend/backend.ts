@@ -9,18 +9,14 @@
  *   sentence     (channels, tokens, dim)
  */
 
+import type { Activation, PoolActivation } from '../../kernels/activation.js';
+import type { ConvShape } from '../../kernels/shapes.js';
+
+export type { Activation, PoolActivation } from '../../kernels/activation.js';
+export type { ConvShape } from '../../kernels/shapes.js';
+
+/** Which kernels run: the plain TypeScript reference, or the wasm kernels with or without relaxed SIMD. */
 export type BackendFlavour = 'js' | 'wasm-simd' | 'wasm-relaxed';
-
-/** Nonlinearity applied by a fused op. */
-export type Activation = 'relu' | 'tanh' | 'none';
-
-/** Shape of one convolution branch: nn.Conv2d(channels, filters, (k, dim), padding=(k-1, 0)). */
-export interface ConvShape {
-  readonly filters: number;
-  readonly channels: number;
-  readonly k: number;
-  readonly dim: number;
-}
 
 /** A conv branch whose weights the backend has packed into its preferred layout (opaque to models). */
 export interface PackedConv {
@@ -63,7 +59,7 @@ export interface Backend {
     offset: number,
     convs: readonly PackedConv[],
     sentences: readonly Sentence[],
-    act: Exclude<Activation, 'none'>,
+    act: PoolActivation,
   ): void;
 
   /** out (batch, outFeatures) = act(x (batch, inFeatures) · weightᵀ + bias). */

@@ -5,7 +5,8 @@
  * and copy the (batch, filters) results out. Allocates nothing unless scratch grows.
  */
 import { BackendError } from '../errors.js';
-import type { Activation, PackedConv, Sentence } from './backend.js';
+import { ACTIVATION_CODES } from '../../kernels/activation.js';
+import type { PackedConv, PoolActivation, Sentence } from './backend.js';
 import { align, type WasmHeap } from './wasm-memory.js';
 import type { KernelExports } from './wasm-module.js';
 import { PANEL } from './wasm-pack.js';
@@ -17,8 +18,6 @@ export interface WasmConv extends PackedConv {
   readonly bias: number; // byte offset of the packed bias (panels * 8)
   readonly panels: number;
 }
-
-export const ACT: Record<Activation, number> = { none: 0, relu: 1, tanh: 2 };
 
 /**
  * Input bytes one kernel call sweeps per weight panel: a quarter of a 1 MB L2, leaving
@@ -42,7 +41,7 @@ export function convBank(
   offset: number,
   bank: readonly WasmConv[],
   sentences: readonly Sentence[], // each (channels, tokens, dim)
-  act: Exclude<Activation, 'none'>,
+  act: PoolActivation,
 ): void {
   const batch = sentences.length;
   const { channels, dim } = bank[0].shape;
@@ -129,7 +128,7 @@ export function convBank(
         const blockBytes = (t1 - t0 + k1) * rowBytes;
         if (n > first && bytes + blockBytes > CHUNK_BYTES) {
           kernels.conv_maxpool(conv.w, conv.bias, conv.panels, channels, (k1 + 1) * dim, dim * 4, chanBytes, shift, k1,
-            desc + first * BLOCK_INTS * 4, n - first, out + column * 4, width * 4, ACT[act]);
+            desc + first * BLOCK_INTS * 4, n - first, out + column * 4, width * 4, ACTIVATION_CODES[act]);
           first = n;
           bytes = 0;
         }
@@ -145,7 +144,7 @@ export function convBank(
       base += (tokens + 2 * pad) * dim * 4;
     }
     kernels.conv_maxpool(conv.w, conv.bias, conv.panels, channels, (k1 + 1) * dim, dim * 4, chanBytes, shift, k1,
-      desc + first * BLOCK_INTS * 4, n - first, out + column * 4, width * 4, ACT[act]);
+      desc + first * BLOCK_INTS * 4, n - first, out + column * 4, width * 4, ACTIVATION_CODES[act]);
     column += conv.panels * PANEL;
   }
 

@@ -11,7 +11,7 @@
  * The functions here define the layout and are the reference test/wasm/pack.test.ts checks
  * the kernel against.
  */
-import type { ConvShape } from './backend.js';
+import type { ConvShape } from '../../kernels/shapes.js';
 
 /** Output features per panel: the micro-kernel's tile width. */
 export const PANEL = 8;

@@ -9,7 +9,8 @@
 import { BackendError } from '../errors.js';
 import type { Activation, Backend, ConvShape, PackedConv, PackedDense, Sentence } from './backend.js';
 import { checkConvPacking, checkDensePacking } from './checks.js';
-import { ACT, convBank, type WasmConv } from './wasm-conv.js';
+import { ACTIVATION_CODES } from '../../kernels/activation.js';
+import { convBank, type WasmConv } from './wasm-conv.js';
 import { align, DEFAULT_MAX_MEMORY_BYTES, WasmHeap } from './wasm-memory.js';
 import { instanceFlavour, KERNELS_ABI, kernelModule, type KernelExports, type WasmFlavour } from './wasm-module.js';
 import { PANEL, packBias, panelsFor } from './wasm-pack.js';
@@ -128,7 +129,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       const n = batch * inFeatures;
       if (x.length === n) f32.set(x, xAt >>> 2);
       else for (let i = 0, o = xAt >>> 2; i < n; i++) f32[o + i] = x[i]; // x is a longer reused buffer
-      run.dense(w, bias, panels, inFeatures, xAt, batch, outAt, ACT[act]);
+      run.dense(w, bias, panels, inFeatures, xAt, batch, outAt, ACTIVATION_CODES[act]);
       for (let b = 0; b < batch; b++) {
         const src = (outAt >>> 2) + b * width;
         const dst = b * outFeatures;

@@ -4,7 +4,9 @@
  * for the Lambda bench handler (src/lambda/bench.ts), so both time the very same
  * inputs. No Node APIs here.
  */
-import type { KimSpec, ModelSpec, SmSpec } from '../model/spec.js';
+import type { KimSpec } from '../model/kim/architecture.js';
+import { architectureOf, type ModelSpec } from '../model/registry.js';
+import type { SmSpec } from '../model/sm/architecture.js';
 
 export interface KimCase {
   readonly name: string;
@@ -47,24 +49,21 @@ export function defineCases({ quick = false }: { quick?: boolean } = {}): BenchC
 }
 
 /**
- * FLOPs of one forward pass, counting 2·M·N·K per GEMM (multiply-adds x 2) and
- * nothing for bias, activation, max or softmax. The wide conv with kernel height k
- * over n tokens is a GEMM of [n+k-1, k·dim·channels] x [k·dim·channels, filters].
+ * FLOPs of one call of the case: the batch times the architecture's count for one
+ * input (2 per multiply-add of every GEMM; nothing for bias, activation, max or softmax).
  * @param spec the model the case runs on
  * @param c    the case
  */
 export function flopsOf(spec: ModelSpec, c: BenchCase): number {
-  const conv = (n: number, k: number, width: number) => 2 * (n + k - 1) * (k * width) * spec.filters;
-  if (c.model === 'kim' && spec.kind === 'kim') {
-    let perSentence = 2 * 3 * spec.filters * spec.classes; // fc1: [1, 3·filters] x [3·filters, classes]
-    for (const k of spec.kernelSizes) perSentence += conv(c.tokens, k, spec.dim * spec.channels);
-    return c.batch * perSentence;
-  }
-  if (c.model === 'sm' && spec.kind === 'sm') {
-    const head = 2 * spec.hidden * spec.hidden + 2 * spec.hidden * spec.classes;
-    return c.batch * (conv(c.qTokens, spec.k, spec.dim) + conv(c.aTokens, spec.k, spec.dim) + head);
-  }
-  throw new Error(`case ${c.name} does not fit a ${spec.kind} model`);
+  const architecture = architectureOf(spec);
+  const tokens = caseTokens(c);
+  if (architecture.slots(spec).length !== tokens.length) throw new Error(`case ${c.name} does not fit a ${architecture.title} model`);
+  return c.batch * architecture.flops(spec, tokens);
+}
+
+/** Token counts of one input of the case, in the architecture's slot order (Kim: x; SM: q, a). */
+export function caseTokens(c: BenchCase): number[] {
+  return 'tokens' in c ? [c.tokens] : [c.qTokens, c.aTokens];
 }
 
 /** mulberry32: a tiny seeded PRNG, so the inputs are the same in every run. */

@@ -18,9 +18,12 @@
  *   4. the rounds run; a call never starts past the deadline, and a round not finished
  *      by then is left out (unless it is the first; the output says so).
  */
+import type { Sentence } from '../backend/backend.js';
 import type { Model } from '../model/model.js';
-import type { ModelInput } from '../model/input.js';
-import { caseInputs, defineCases, flopsOf, type BenchCase } from './cases.js';
+import type { ModelInput } from '../model/registry.js';
+import type { KimSpec } from '../model/kim/architecture.js';
+import type { SmSpec } from '../model/sm/architecture.js';
+import { caseInputs, caseTokens, defineCases, flopsOf, type BenchCase, type KimCaseInputs, type SmCaseInputs } from './cases.js';
 import { ratios, summarise, type RatioRow, type ResultRow, type RoundTiming } from './stats.js';
 import { timeCalls } from './timing.js';
 
@@ -227,15 +230,17 @@ export function runSuite(flavours: ReadonlyMap<string, FlavourModels>, options: 
 
 /** The case's batch as model inputs (the same floats bench/run.mjs times). */
 function inputsOf(c: BenchCase, index: number, model: Model): ModelInput[] {
-  const spec = model.spec;
-  if (c.model === 'kim' && spec.kind === 'kim') {
-    return caseInputs(c, index, spec).x.map((data) => ({ x: { data, tokens: c.tokens } }));
-  }
-  if (c.model === 'sm' && spec.kind === 'sm') {
-    const { q, a, ext } = caseInputs(c, index, spec);
-    return q.map((data, b) => ({ q: { data, tokens: c.qTokens }, a: { data: a[b], tokens: c.aTokens }, ...(spec.extFeatures > 0 ? { ext: ext[b] } : {}) }));
-  }
-  throw new Error(`case ${c.name} does not fit a ${spec.kind} model`);
+  const { architecture, spec } = model;
+  const slots = architecture.slots(spec);
+  const tokens = caseTokens(c);
+  if (slots.length !== tokens.length) throw new Error(`case ${c.name} does not fit a ${architecture.title} model`);
+  const floats: KimCaseInputs | SmCaseInputs = 'tokens' in c ? caseInputs(c, index, spec as KimSpec) : caseInputs(c, index, spec as SmSpec);
+  const sentenceFloats = 'x' in floats ? [floats.x] : [floats.q, floats.a]; // [slot][b]
+  const ext = 'ext' in floats ? floats.ext : [];
+  return Array.from({ length: c.batch }, (_, b) => {
+    const sentences: Sentence[] = slots.map((_, i) => ({ data: sentenceFloats[i][b], tokens: tokens[i] }));
+    return architecture.makeInput(sentences, ext.length > 0 ? ext[b] : undefined);
+  });
 }
 
 /** The logits of one call, as a new array (batch, classes). */

@@ -1,15 +1,14 @@
 /**
- * `tinycnn classify [SENTENCE...]`: Kim CNN on a sentence given on the command
- * line, or on each non-empty line of stdin, with the default weights and word
- * vectors (or --model / --vectors). It runs the very handler a Lambda function
- * runs (INIT once, then one direct invocation per sentence) and prints the
- * handler's JSON answer, one line per sentence.
+ * `tinycnn classify [SENTENCE...]`: Kim CNN on a sentence given on the command line,
+ * or on each non-empty line of stdin, through the library's pipeline: the shipped
+ * weights and word vectors (or --model / --vectors), one JSON line per sentence with
+ * its label, probabilities, logits, tokens and unknown words.
  */
 import { parseArgs } from 'node:util';
-import { readConfig } from '../lambda/config.js';
-import { createHandler } from '../lambda/handler.js';
-import { UsageError } from './usage.js';
+import { TinyCnnError } from '../errors.js';
+import { loadTextClassifier } from '../pipeline/load.js';
 import { parseBackend, readStream } from './options.js';
+import { UsageError } from './usage.js';
 
 export async function runClassify(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -22,24 +21,23 @@ export async function runClassify(argv: string[]): Promise<number> {
       'no-verify': { type: 'boolean', default: false },
     },
   });
-  const env: Record<string, string | undefined> = { ...process.env, TINYCNN_MODEL: 'kim' };
-  if (values.model !== undefined) env.TINYCNN_WEIGHTS = values.model;
-  if (values.vectors !== undefined) env.TINYCNN_VECTORS = values.vectors;
-  if (values.backend !== undefined) env.TINYCNN_BACKEND = parseBackend(values.backend);
-  if (values['no-verify']) env.TINYCNN_VERIFY = '0';
-
   const sentences = positionals.length > 0 ? [positionals.join(' ')] : await stdinLines();
   if (sentences.length === 0) throw new UsageError('give a sentence: tinycnn classify "a gripping , funny film" (or one per line on stdin)');
 
-  const handler = await createHandler(readConfig(env), { log: (line) => console.error(line) });
+  const classifier = loadTextClassifier({
+    weights: values.model,
+    vectors: values.vectors,
+    backend: parseBackend(values.backend),
+    verify: !values['no-verify'],
+  });
   let failures = 0;
-  for (const sentence of sentences) {
-    const response = await handler({ input: sentence });
-    if (response.statusCode === 200) {
-      console.log(response.body);
-    } else {
+  for (const input of sentences) {
+    try {
+      const { label, prediction, probabilities, logits, tokens, unknown } = classifier.classify(input);
+      console.log(JSON.stringify({ input, label, prediction, probabilities, logits, tokens, unknown }));
+    } catch (error) {
+      if (!(error instanceof TinyCnnError)) throw error;
       failures++;
-      const { error } = JSON.parse(response.body) as { error: { code: string; message: string } };
       console.error(`tinycnn classify: ${error.message} (${error.code})`);
     }
   }

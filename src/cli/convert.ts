@@ -55,7 +55,6 @@ export async function runConvert(argv: string[]): Promise<number> {
   const verdict = certificate
     ? `parity certificate ok: worst error ${certificate.worstError.toExponential(1)} x (1 + |logit|) over ${certificate.logits} PyTorch logits`
     : 'no parity certificate (converted without PyTorch)';
-  const kindName = model.spec.kind === 'kim' ? `KimCNN, ${model.spec.channels} channel(s)` : `SMModel, ${model.spec.extFeatures} external features`;
-  console.error(`${output}: ${kindName}, ${model.spec.classes} classes; ${verdict}`);
+  console.error(`${output}: ${model.architecture.className} (${model.architecture.describe(model.spec)}); ${verdict}`);
   return 0;
 }

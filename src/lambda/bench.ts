@@ -1,5 +1,6 @@
 /**
- * The benchmark handler: with TINYCNN_BENCH=1, a direct invocation
+ * The benchmark handler (bench.mjs, handler `bench.handler`, a second entry of the same
+ * zip, so the serving index.mjs never parses any of this): a direct invocation
  *
  *   {"bench": true}                       the full suite, ~7 s
  *   {"bench": true, "quick": true}        a smoke run, ~1.5 s (its numbers mean little)
@@ -10,8 +11,9 @@
  * with the machine-tagged JSON of bench/results/*.json: `machine.lambda` holds the
  * memory size and vCPU share, so `npm run bench:compare -- x86.json arm64.json`
  * compares two functions' answers. Only direct invocations: through API Gateway or a
- * Function URL the body {"bench": true} is an ordinary (refused) request, so the
- * flag never turns a public URL into a CPU-burning one.
+ * Function URL the body {"bench": true} is an ordinary (refused) request, so even a
+ * bench function given a route never becomes a CPU-burning public URL. Every other
+ * invocation is served by the ordinary handler.
  *
  * The run ends by the earlier of its budget and the function's timeout less
  * SAFETY_MS (from the context's getRemainingTimeInMillis). The first bench call
@@ -25,10 +27,45 @@ import { basename } from 'node:path';
 import { createBackend, detectWasmFeatures } from '../backend/select.js';
 import { machineTag } from '../bench/machine.js';
 import { MAX_SAMPLES, MIN_SAMPLES, runSuite, WARMUP_MS, type FlavourModels } from '../bench/suite.js';
-import { loadModel } from '../model/model.js';
-import type { ModelKind } from './config.js';
-import { HttpError } from './http.js';
-import type { Runtime } from './runtime.js';
+import { loadPairRanker, loadTextClassifier } from '../pipeline/load.js';
+import type { LambdaConfig, ModelKind } from './config.js';
+import { parseEvent } from './events.js';
+import { createHandler, type Handler } from './handler.js';
+import { errorResponse, HttpError, jsonResponse } from './http.js';
+import { parseJsonObject } from './requests.js';
+import type { InitOptions, Runtime } from './runtime.js';
+
+/** How each served model is loaded again per flavour: through the same pipelines the function serves. */
+const LOADERS = { kim: loadTextClassifier, sm: loadPairRanker } satisfies Record<ModelKind, unknown>;
+
+/**
+ * The bench function's handler: {"bench": ...} direct invocations run the benchmark, the rest is served.
+ * @param config  the configuration, usually readConfig(process.env)
+ * @param options as for createHandler
+ */
+export async function createBenchHandler(config: LambdaConfig, options: InitOptions = {}): Promise<Handler> {
+  const serve = await createHandler(config, options);
+  const bench = createBench(serve.runtime, options.wasmModule);
+  const handler = async (event: unknown, context?: Parameters<Handler>[1]) => {
+    const start = performance.now();
+    let body: Record<string, unknown>;
+    try {
+      const request = parseEvent(event, config.maxBodyBytes);
+      if (request.kind !== 'direct' || request.method !== 'POST') return serve(event, context);
+      body = parseJsonObject(request.body);
+    } catch {
+      return serve(event, context); // the serving handler answers a malformed event as it always does
+    }
+    if (!isBenchBody(body)) return serve(event, context);
+    try {
+      return jsonResponse(200, bench.run(readBenchRequest(body), start, context?.getRemainingTimeInMillis?.()));
+    } catch (error) {
+      if (error instanceof HttpError) return errorResponse(error);
+      throw error;
+    }
+  };
+  return Object.assign(handler, { runtime: serve.runtime });
+}
 
 /** A checked {"bench": true, ...} body. */
 export interface BenchRequest {
@@ -161,9 +198,12 @@ function loadFlavours(runtime: Runtime, wasmModule: WebAssembly.Module | undefin
         unavailable[runtimeName] = `createBackend('${flavour}') ran ${backend.flavour}${notices.length ? `: ${notices[0]}` : ''}`;
         continue;
       }
-      const byKind: { kim?: ReturnType<typeof loadModel>; sm?: ReturnType<typeof loadModel> } = {};
+      const byKind: FlavourModels = {};
       // verify: true re-runs each file's parity certificate on this flavour's kernels.
-      for (const [kind, served] of runtime.models) byKind[kind satisfies ModelKind] = loadModel(served.model.file, { backend, verify: true });
+      for (const [kind, served] of runtime.models) {
+        const pipeline = LOADERS[kind]({ weights: served.model.file, vectors: served.vectors, backend, verify: true });
+        Object.assign(byKind, { [kind]: pipeline.model });
+      }
       models.set(flavour, byKind);
     } catch (error) {
       unavailable[runtimeName] = String(error instanceof Error ? error.message : error).split('\n')[0];

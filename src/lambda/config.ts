@@ -20,15 +20,18 @@
  *   TINYCNN_MAX_BODY_BYTES  largest request body, after base64 decoding (default 262144)
  *   TINYCNN_BACKEND         auto | js | wasm-simd | wasm-relaxed (default auto)
  *   TINYCNN_VERIFY          1 | 0: re-run the weight files' parity certificate at INIT (default 1)
- *   TINYCNN_BENCH           1 | 0: answer a direct invocation {"bench": true} with the in-function
- *                           benchmark (src/lambda/bench.ts; seconds of CPU per call) (default 0)
  *
  * Relative paths are resolved against the working directory (on Lambda: the
- * unzipped package, /var/task); the defaults against the folder holding weights/.
+ * unzipped package, /var/task); the defaults (src/pipeline/defaults.ts) against the
+ * folder holding weights/.
+ *
+ * The in-function benchmark is another entry, bench.mjs (src/lambda/bench-entry.ts,
+ * handler `bench.handler`): the serving function never loads it.
  */
 import type { BackendChoice } from '../backend/select.js';
 import { TinyCnnError } from '../errors.js';
-import { findAsset } from './assets.js';
+import { findAsset } from '../pipeline/assets.js';
+import { SHIPPED_MODELS } from '../pipeline/defaults.js';
 
 /** The two models the package serves. */
 export type ModelKind = 'kim' | 'sm';
@@ -63,8 +66,6 @@ export interface LambdaConfig {
   readonly backend: BackendChoice;
   /** Re-run each weight file's parity certificate at INIT. */
   readonly verify: boolean;
-  /** Answer {"bench": true} direct invocations with the benchmark (TINYCNN_BENCH=1). */
-  readonly bench: boolean;
 }
 
 /** A configuration value is unusable; INIT fails with this message. */
@@ -76,12 +77,6 @@ export class ConfigError extends TinyCnnError {
     this.variable = variable;
   }
 }
-
-/** Default file names, in weights/ of the repo and at the root of the zip. */
-export const DEFAULT_FILES = {
-  kim: { weights: 'weights/kim-static-sst1.safetensors', vectors: 'weights/vectors-300d.tcv', table: 'word2vec300d' },
-  sm: { weights: 'weights/sm-trecqa.safetensors', vectors: 'weights/vectors-50d.tcv', table: 'word2vec50d' },
-} as const;
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'js', 'wasm-simd', 'wasm-relaxed'];
 
@@ -110,9 +105,9 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, cw
     const vectors = pick('VECTORS');
     return {
       kind,
-      weights: weights === undefined ? findAsset(DEFAULT_FILES[kind].weights) : path(weights),
-      vectors: vectors === undefined ? findAsset(DEFAULT_FILES[kind].vectors) : path(vectors),
-      table: pick('DYNAMODB_TABLE') ?? DEFAULT_FILES[kind].table,
+      weights: weights === undefined ? findAsset(SHIPPED_MODELS[kind].weights) : path(weights),
+      vectors: vectors === undefined ? findAsset(SHIPPED_MODELS[kind].vectors) : path(vectors),
+      table: pick('DYNAMODB_TABLE') ?? SHIPPED_MODELS[kind].table,
     };
   });
   const store = get('TINYCNN_VECTOR_STORE') ?? 'embedded';
@@ -121,8 +116,6 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, cw
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new ConfigError('TINYCNN_BACKEND', `must be one of ${BACKENDS.join(', ')}, not "${backend}"`);
   const verify = get('TINYCNN_VERIFY') ?? '1';
   if (verify !== '1' && verify !== '0') throw new ConfigError('TINYCNN_VERIFY', `must be 1 or 0, not "${verify}"`);
-  const bench = get('TINYCNN_BENCH') ?? '0';
-  if (bench !== '1' && bench !== '0') throw new ConfigError('TINYCNN_BENCH', `must be 1 or 0, not "${bench}"`);
   return {
     models,
     vectorStore: store,
@@ -134,7 +127,6 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, cw
     maxBodyBytes: integer(get, 'TINYCNN_MAX_BODY_BYTES', 262_144, 64, 6 * 1024 * 1024),
     backend: backend as BackendChoice,
     verify: verify === '1',
-    bench: bench === '1',
   };
 }
 

@@ -10,17 +10,20 @@
  *   POST /        the configured model (TINYCNN_MODEL); with both, the body's fields decide
  *   GET  /health  backend flavour, models, limits
  *   OPTIONS       CORS preflight on any of the above
- * and, with TINYCNN_BENCH=1, the direct invocation {"bench": true} (bench.ts).
+ * The request's work is the library's pipelines (runtime.ts builds them at INIT);
+ * castorini.ts maps their answers onto castorini's JSON fields.
  */
 import { InputError } from '../errors.js';
+import { PipelineError } from '../pipeline/errors.js';
 import { TokenizeError } from '../text/errors.js';
-import { createBench, isBenchBody, readBenchRequest, type BenchRunner } from './bench.js';
 import type { LambdaConfig, ModelKind } from './config.js';
+import { answerKim, answerSm, type Answer } from './castorini.js';
 import { parseEvent, type HttpRequest } from './events.js';
 import { errorResponse, HttpError, jsonResponse, preflightResponse, type LambdaResponse } from './http.js';
-import { answerKim, answerSm, type Answer } from './predict.js';
 import { modelOfBody, parseJsonObject, readKimRequest, readSmRequest } from './requests.js';
 import { initRuntime, shortName, type InitOptions, type Runtime } from './runtime.js';
+
+export type { InitOptions } from './runtime.js';
 
 /** The parts of the Lambda context object the handler reads. */
 export interface LambdaContext {
@@ -49,7 +52,6 @@ const ROUTES: Record<string, readonly string[]> = {
  */
 export async function createHandler(config: LambdaConfig, options: InitOptions = {}): Promise<Handler> {
   const runtime = await initRuntime(config, options);
-  const bench = config.bench ? createBench(runtime, options.wasmModule) : undefined;
   let cold = true;
   const handler = async (event: unknown, context?: LambdaContext): Promise<LambdaResponse> => {
     const start = performance.now();
@@ -58,7 +60,7 @@ export async function createHandler(config: LambdaConfig, options: InitOptions =
     let request: HttpRequest | undefined;
     try {
       request = parseEvent(event, config.maxBodyBytes);
-      return await route(runtime, request, start, coldStart, bench && { runner: bench, context });
+      return await route(runtime, request, start, coldStart);
     } catch (error) {
       return errorResponse(toHttpError(error, request?.requestId ?? context?.awsRequestId));
     }
@@ -66,13 +68,7 @@ export async function createHandler(config: LambdaConfig, options: InitOptions =
   return Object.assign(handler, { runtime });
 }
 
-/** The bench runner (TINYCNN_BENCH=1 only) and the invocation's context. */
-interface BenchRoute {
-  readonly runner: BenchRunner;
-  readonly context: LambdaContext | undefined;
-}
-
-async function route(runtime: Runtime, request: HttpRequest, start: number, coldStart: boolean, bench?: BenchRoute): Promise<LambdaResponse> {
+async function route(runtime: Runtime, request: HttpRequest, start: number, coldStart: boolean): Promise<LambdaResponse> {
   const methods = ROUTES[request.path];
   if (methods === undefined) throw new HttpError(404, 'NOT_FOUND', `no route ${request.path}; POST /kim, POST /sm, POST / or GET /health`);
   if (!methods.includes(request.method)) {
@@ -82,16 +78,12 @@ async function route(runtime: Runtime, request: HttpRequest, start: number, cold
   if (request.path === '/health') return jsonResponse(200, health(runtime));
 
   const body = parseJsonObject(request.body);
-  if (bench !== undefined && request.kind === 'direct' && isBenchBody(body)) {
-    const remaining = bench.context?.getRemainingTimeInMillis?.();
-    return jsonResponse(200, bench.runner.run(readBenchRequest(body), start, remaining));
-  }
   const kind = modelFor(runtime, request.path, body);
   const served = runtime.models.get(kind)!;
-  const answer: Answer =
-    kind === 'kim'
-      ? await answerKim(served, readKimRequest(body, runtime.config.maxBatch))
-      : await answerSm(served, readSmRequest(body, runtime.config.maxBatch, served.model.spec.kind === 'sm' ? served.model.spec.extFeatures : 0));
+  const { classifier, ranker } = runtime;
+  const answer: Answer = classifier !== undefined && kind === 'kim'
+    ? await answerKim(classifier, readKimRequest(body, runtime.config.maxBatch))
+    : await answerSm(ranker!, readSmRequest(body, runtime.config.maxBatch, ranker!.extFeatures));
   const timings = {
     t_overall: (performance.now() - start) / 1000,
     t_sent_embedding: answer.embedMs / 1000,
@@ -124,7 +116,7 @@ function health(runtime: Runtime): Record<string, unknown> {
   const models: Record<string, unknown> = {};
   for (const [kind, served] of runtime.models) {
     const spec = served.model.spec;
-    models[kind] = { file: served.name, labels: spec.labels, dim: spec.dim, vectors: shortName(served.vectors.name), tokenizer: served.model.metadata['tinycnn.tokenizer'] ?? 'clean_str_sst' };
+    models[kind] = { file: served.name, title: served.model.architecture.title, labels: spec.labels, dim: spec.dim, vectors: shortName(served.vectors.name), tokenizer: served.model.metadata['tinycnn.tokenizer'] ?? 'clean_str_sst' };
   }
   const { maxBatch, maxTokens, maxBodyBytes } = runtime.config;
   return { status: 'ok', backend: runtime.flavour, models, limits: { max_batch: maxBatch, max_tokens: maxTokens, max_body_bytes: maxBodyBytes } };
@@ -135,6 +127,7 @@ function toHttpError(error: unknown, requestId: string | undefined): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof TokenizeError) return new HttpError(400, error.code, error.message);
   if (error instanceof InputError) return new HttpError(400, error.code, error.message);
+  if (error instanceof PipelineError && error.code === 'EXT_FEATURES_UNAVAILABLE') return new HttpError(400, error.code, error.message);
   const id = requestId === undefined ? '' : ` (request ${requestId})`;
   // By code, not class: the DynamoDB store is bundled apart (dynamodb.cjs) with its own copy of the class.
   const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';

@@ -1,21 +1,31 @@
 /**
- * INIT: everything the function does once per execution environment. Weights
- * are read and packed by the backend (wasm compiled once, shared by both
- * models), each parity certificate re-run, the tokenizer configured from the
- * weight file's metadata, the vector store opened. Then one log line names the
- * backend flavour and the models, so a silent fallback to slow kernels shows
- * in CloudWatch.
+ * INIT: everything the function does once per execution environment, through the
+ * library's pipelines: weights read and packed by one backend (wasm compiled once,
+ * shared by both models), each parity certificate re-run, the tokenizer the weight
+ * file names, the vector store opened, the run state sized for TINYCNN_MAX_BATCH.
+ * Then one log line names the backend flavour and the models, so a silent fallback
+ * to slow kernels shows in CloudWatch.
  */
 import { writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Backend } from '../backend/backend.js';
 import { createBackend } from '../backend/select.js';
 import { loadModel, type Model } from '../model/model.js';
-import { parseTokenizerMode, tokenize, type Tokenizer } from '../text/tokenizer.js';
-import { expectDim, type VectorSource } from '../vectors/store.js';
+import { PipelineError } from '../pipeline/errors.js';
+import { extFeaturesFromMetadata } from '../pipeline/ext-features.js';
+import { tokenizerOf } from '../pipeline/load.js';
+import { PairRanker } from '../pipeline/pair-ranker.js';
+import { TextClassifier } from '../pipeline/text-classifier.js';
+import type { VectorSource } from '../vectors/store.js';
 import { ConfigError, type LambdaConfig, type ModelConfig, type ModelKind } from './config.js';
-import { ScratchPool } from './scratch.js';
 import { openVectorStore, type DynamoDbLoader } from './stores.js';
+
+/** The pipeline each route serves: /kim a sentence classifier, /sm an answer ranker. */
+const PIPELINES = {
+  kim: (model: Model, vectors: VectorSource, maxTokens: number) => new TextClassifier(model, vectors, tokenizerOf(model, maxTokens)),
+  sm: (model: Model, vectors: VectorSource, maxTokens: number) =>
+    new PairRanker(model, vectors, tokenizerOf(model, maxTokens), extFeaturesFromMetadata(model.metadata, model.file)),
+} satisfies Record<ModelKind, unknown>;
 
 /** One model ready to serve. */
 export interface ServedModel {
@@ -23,10 +33,7 @@ export interface ServedModel {
   /** The weight file's name, e.g. 'kim-static-sst1.safetensors'. */
   readonly name: string;
   readonly model: Model;
-  readonly tokenize: Tokenizer;
   readonly vectors: VectorSource;
-  /** Reused word-vector buffers for requests. */
-  readonly scratch: ScratchPool;
 }
 
 /** The state a warm invocation uses; nothing in it is rebuilt per request. */
@@ -34,12 +41,17 @@ export interface Runtime {
   readonly config: LambdaConfig;
   /** Served models by kind, in configuration order. */
   readonly models: ReadonlyMap<ModelKind, ServedModel>;
+  /** The /kim pipeline, when Kim CNN is served. */
+  readonly classifier: TextClassifier | undefined;
+  /** The /sm pipeline, when SM CNN is served. */
+  readonly ranker: PairRanker | undefined;
   /** Kernels in use: 'js' | 'wasm-simd' | 'wasm-relaxed'. */
   readonly flavour: string;
   /** Wall time of INIT, milliseconds. */
   readonly initMs: number;
 }
 
+/** What a host may hand INIT instead of the configured defaults. */
 export interface InitOptions {
   /** A precompiled kernel module (edge runtimes that forbid compiling wasm from bytes). */
   wasmModule?: WebAssembly.Module;
@@ -63,32 +75,24 @@ export async function initRuntime(config: LambdaConfig, options: InitOptions = {
   const log = options.log ?? writeLine;
   const backend = options.backend ?? createBackend({ backend: config.backend, wasmModule: options.wasmModule, log });
   const models = new Map<ModelKind, ServedModel>();
+  const pipelines: { kim?: TextClassifier; sm?: PairRanker } = {};
   for (const modelConfig of config.models) {
-    const model = loadModel(modelConfig.weights, { backend, verify: config.verify });
-    if (model.spec.kind !== modelConfig.kind) {
-      const variable = `TINYCNN_${modelConfig.kind.toUpperCase()}_WEIGHTS`;
-      throw new ConfigError(variable, `${modelConfig.weights} holds a ${model.spec.kind === 'kim' ? 'Kim' : 'SM'} CNN, not the ${modelConfig.kind} model`);
-    }
-    const mode = parseTokenizerMode(model.metadata['tinycnn.tokenizer'], modelConfig.weights);
+    const model = loadModel(modelConfig.weights, { backend, verify: config.verify, batch: config.maxBatch });
     const vectors = options.openStore
       ? await options.openStore(modelConfig, config, model.spec.dim)
       : await openVectorStore(modelConfig, config, model.spec.dim, options.dynamodb);
-    expectDim(vectors, model.spec.dim);
-    models.set(modelConfig.kind, {
-      kind: modelConfig.kind,
-      name: basename(modelConfig.weights),
-      model,
-      // A literal options object per call, not createTokenizer's `{ ...options, field }`: in V8 that
-      // spread made every request's garbage outlive the young generation (2 MB promoted per scavenge).
-      tokenize: (text, field) => tokenize(text, { mode, maxTokens: config.maxTokens, field }),
-      vectors,
-      scratch: new ScratchPool(),
-    });
+    try {
+      Object.assign(pipelines, { [modelConfig.kind]: PIPELINES[modelConfig.kind](model, vectors, config.maxTokens) });
+    } catch (error) {
+      if (!(error instanceof PipelineError && error.code === 'WRONG_TASK')) throw error;
+      throw new ConfigError(`TINYCNN_${modelConfig.kind.toUpperCase()}_WEIGHTS`, `${modelConfig.weights} holds a ${model.architecture.title}, not the ${modelConfig.kind} model`);
+    }
+    models.set(modelConfig.kind, { kind: modelConfig.kind, name: basename(modelConfig.weights), model, vectors });
   }
   const initMs = performance.now() - start;
   const described = [...models.values()].map((m) => describeModel(m, config.verify)).join(' ');
   log(`tinycnn INIT backend=${backend.flavour} ${described} max_batch=${config.maxBatch} max_tokens=${config.maxTokens} init_ms=${initMs.toFixed(1)}`);
-  return { config, models, flavour: backend.flavour, initMs };
+  return { config, models, classifier: pipelines.kim, ranker: pipelines.sm, flavour: backend.flavour, initMs };
 }
 
 /**
@@ -104,8 +108,8 @@ function writeLine(line: string): void {
 }
 
 function describeModel(served: ServedModel, verify: boolean): string {
-  const spec = served.model.spec;
-  const shape = spec.kind === 'kim' ? `${spec.channels === 1 ? 'static' : 'multichannel'},${spec.classes}classes` : `ext${spec.extFeatures},${spec.classes}classes`;
+  const { architecture, spec } = served.model;
+  const shape = architecture.describe(spec);
   const certificate = !verify ? 'skipped' : served.model.certificate === undefined ? 'none' : `ok(${served.model.certificate.worstError.toExponential(1)})`;
   return `model=${served.kind}:${served.name}(${shape},certificate=${certificate},tokenizer=${served.model.metadata['tinycnn.tokenizer'] ?? 'default'}) vectors=${served.kind}:${shortName(served.vectors.name)}(${served.vectors.dim}d)`;
 }

@@ -10,12 +10,9 @@
  * index.ts); the local server imports src/vectors/dynamodb.js on demand.
  */
 import type { DynamoDbStoreOptions } from '../vectors/dynamodb.js';
-import { openEmbeddedStore } from '../vectors/embedded.js';
+import { openVectorFile } from '../pipeline/load.js';
 import type { VectorSource } from '../vectors/store.js';
 import { ConfigError, type LambdaConfig, type ModelConfig } from './config.js';
-
-/** Largest embedded-store index (hash table, offsets, words) read whole at INIT. */
-const RESIDENT_INDEX_BYTES = 1 << 20;
 
 /** The part of src/vectors/dynamodb.ts the handler uses. */
 export interface DynamoDbModule {
@@ -33,9 +30,9 @@ export type DynamoDbLoader = () => DynamoDbModule | Promise<DynamoDbModule>;
  * @param dynamodb how to load the DynamoDB module; required when config.vectorStore is 'dynamodb'
  */
 export async function openVectorStore(model: ModelConfig, config: LambdaConfig, dim: number, dynamodb?: DynamoDbLoader): Promise<VectorSource> {
-  // the index of a store up to 1 MiB (the default 10k-word ones: 214 KB) is read at INIT in one
-  // read; the vectors, and the index of a big store, are read in pages as requests touch them
-  if (config.vectorStore === 'embedded') return openEmbeddedStore(model.vectors, { residentIndexBytes: RESIDENT_INDEX_BYTES });
+  // as the pipelines open a store: the index of one up to 1 MiB (the default 10k-word ones: 214 KB)
+  // is read at INIT in one read; the vectors, and a big store's index, in pages as requests touch them
+  if (config.vectorStore === 'embedded') return openVectorFile(model.vectors);
   if (dynamodb === undefined) throw new ConfigError('TINYCNN_VECTOR_STORE', 'dynamodb: this host did not provide the DynamoDB store module');
   const { createDynamoDbStore } = await dynamodb();
   return createDynamoDbStore({

@@ -4,19 +4,23 @@
  * file's metadata (`tinycnn.probe`). Re-running the probe here and comparing
  * proves, at load, that this engine reproduces PyTorch on these weights.
  *
+ * Sentence i of the architecture's slots (model/architecture.ts) has the token count stored
+ * under its `probeKey` and the values probeValues(S + i, channels * tokens * dim); the
+ * external features, when the model has them, are probeValues(S + slots, count):
  *   Kim: {"generator":"mulberry32","seed":S,"tokens":N,"logits":[...]}
  *        x = probeValues(S, channels * N * dim) as (channels, N, dim)
  *   SM:  {"generator":"mulberry32","seed":S,"q_tokens":Nq,"a_tokens":Na,"logits":[...]}
  *        q = probeValues(S, Nq * dim), a = probeValues(S + 1, Na * dim), ext = probeValues(S + 2, 4)
  */
+import type { Sentence } from '../backend/backend.js';
 import { CertificateError, WeightFileError } from '../errors.js';
-import type { ModelInput } from './input.js';
 import { probeValues } from './probe.js';
-import type { ModelSpec } from './spec.js';
+import type { AnyArchitecture, ModelInput, ModelSpec } from './registry.js';
 
 /** Golden tolerance: |ours - pytorch| <= TOLERANCE * (1 + |pytorch|). */
 export const TOLERANCE = 1e-4;
 
+/** What a passed parity certificate found. */
 export interface CertificateResult {
   /** Largest |ours - pytorch| / (1 + |pytorch|) over the probe's logits. */
   readonly worstError: number;
@@ -26,14 +30,18 @@ export interface CertificateResult {
 interface Probe {
   generator: string;
   seed: number;
-  tokens?: number;
-  q_tokens?: number;
-  a_tokens?: number;
+  /** Token count of each sentence slot, under the slot's probeKey ('tokens', 'q_tokens', 'a_tokens'). */
+  [probeKey: string]: unknown;
   logits: number[];
 }
 
 /** The probe's input and PyTorch's logits, or undefined when the file carries no certificate. */
-export function readProbe(spec: ModelSpec, metadata: Readonly<Record<string, string>>, file: string): { input: ModelInput; expected: number[] } | undefined {
+export function readProbe(
+  architecture: AnyArchitecture,
+  spec: ModelSpec,
+  metadata: Readonly<Record<string, string>>,
+  file: string,
+): { input: ModelInput; expected: number[] } | undefined {
   const raw = metadata['tinycnn.probe'];
   if (raw === undefined) return undefined;
   let probe: Probe;
@@ -42,21 +50,21 @@ export function readProbe(spec: ModelSpec, metadata: Readonly<Record<string, str
   } catch {
     throw new WeightFileError(file, `metadata tinycnn.probe is not JSON: ${raw.slice(0, 80)}`);
   }
+  const slots = architecture.slots(spec);
   const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 1 && (n as number) <= 4096;
   const wellFormed =
     probe.generator === 'mulberry32' && Number.isSafeInteger(probe.seed) && Array.isArray(probe.logits) &&
     probe.logits.length === spec.classes && probe.logits.every((v) => typeof v === 'number') &&
-    (spec.kind === 'kim' ? count(probe.tokens) : count(probe.q_tokens) && count(probe.a_tokens));
+    slots.every((slot) => count(probe[slot.probeKey]));
   if (!wellFormed) throw new WeightFileError(file, `metadata tinycnn.probe is not a certificate tinycnn understands: ${raw.slice(0, 120)}`);
 
-  if (spec.kind === 'kim') {
-    const tokens = probe.tokens!;
-    return { input: { x: { data: probeValues(probe.seed, spec.channels * tokens * spec.dim), tokens } }, expected: probe.logits };
-  }
-  const q = { data: probeValues(probe.seed, probe.q_tokens! * spec.dim), tokens: probe.q_tokens! };
-  const a = { data: probeValues(probe.seed + 1, probe.a_tokens! * spec.dim), tokens: probe.a_tokens! };
-  const ext = spec.extFeatures > 0 ? probeValues(probe.seed + 2, spec.extFeatures) : undefined;
-  return { input: ext ? { q, a, ext } : { q, a }, expected: probe.logits };
+  const sentences: Sentence[] = slots.map((slot, i) => {
+    const tokens = probe[slot.probeKey] as number;
+    return { data: probeValues(probe.seed + i, slot.channels * tokens * spec.dim), tokens };
+  });
+  const extFeatures = architecture.extFeatures(spec);
+  const ext = extFeatures > 0 ? probeValues(probe.seed + slots.length, extFeatures) : undefined;
+  return { input: architecture.makeInput(sentences, ext), expected: probe.logits };
 }
 
 /** Compares our logits with PyTorch's; throws CertificateError naming the worst logit when off. */

@@ -6,38 +6,30 @@
  */
 import type { Sentence } from '../backend/backend.js';
 import { InputError } from '../errors.js';
-import type { KimSpec, ModelSpec, SmSpec } from './spec.js';
+import type { SlotInput } from './architecture.js';
+import { architectureOf, type ModelInput, type ModelSpec } from './registry.js';
 
-/** Kim CNN input: one sentence, x.data (channels, tokens, dim). */
-export interface KimInput {
-  readonly x: Sentence;
-}
-
-/** SM CNN input: question q (tokens, dim), answer a (tokens, dim), ext (4) when the model has external features. */
-export interface SmInput {
-  readonly q: Sentence;
-  readonly a: Sentence;
-  readonly ext?: Float32Array;
-}
-
-export type ModelInput = KimInput | SmInput;
-
-/** Checks one input against the model; `field` prefixes error messages (e.g. 'batch[3]'). */
+/**
+ * Checks one input against the model: every sentence of its architecture's slots, and
+ * `ext` when it takes external features. `field` prefixes error messages (e.g. 'batch[3]').
+ */
 export function checkInput(spec: ModelSpec, input: ModelInput, field = 'input'): void {
-  if (spec.kind === 'kim') {
-    if (!('x' in input)) throw new InputError(field, 'a Kim CNN input needs "x"');
-    checkSentence(`${field}.x`, input.x, spec.channels, spec.dim);
-    return;
+  const architecture = architectureOf(spec);
+  const slots = architecture.slots(spec);
+  const record = input as unknown as SlotInput;
+  if (typeof input !== 'object' || input === null || slots.some((slot) => !(slot.field in record))) {
+    throw new InputError(field, `a ${architecture.title} input needs ${slots.map((s) => `"${s.field}"`).join(' and ')}`);
   }
-  if (!('q' in input) || !('a' in input)) throw new InputError(field, 'an SM CNN input needs "q" and "a"');
-  checkSentence(`${field}.q`, input.q, 1, spec.dim);
-  checkSentence(`${field}.a`, input.a, 1, spec.dim);
-  if (spec.extFeatures === 0) {
-    if (input.ext !== undefined) throw new InputError(`${field}.ext`, 'this model takes no external features');
+  for (const slot of slots) checkSentence(`${field}.${slot.field}`, record[slot.field] as Sentence, slot.channels, spec.dim);
+  const extFeatures = architecture.extFeatures(spec);
+  const ext = record.ext as Float32Array | undefined;
+  if (extFeatures === 0) {
+    if (ext !== undefined) throw new InputError(`${field}.ext`, 'this model takes no external features');
   } else {
-    if (input.ext === undefined) throw new InputError(`${field}.ext`, `this model needs ${spec.extFeatures} external features`);
-    if (input.ext.length !== spec.extFeatures) throw new InputError(`${field}.ext`, `has ${input.ext.length} values, expected ${spec.extFeatures}`);
-    checkFinite(`${field}.ext`, input.ext, 1);
+    if (ext === undefined) throw new InputError(`${field}.ext`, `this model needs ${extFeatures} external features`);
+    if (!(ext instanceof Float32Array)) throw new InputError(`${field}.ext`, 'must be a Float32Array');
+    if (ext.length !== extFeatures) throw new InputError(`${field}.ext`, `has ${ext.length} values, expected ${extFeatures}`);
+    checkFinite(`${field}.ext`, ext, 1);
   }
 }
 
@@ -79,40 +71,48 @@ function checkFinite(field: string, data: Float32Array, rowLength: number): void
 }
 
 /**
- * Turns the JSON form into a model input. Kim static: {"x": [[dim floats], ... one row per token]};
+ * Turns the JSON form into a model input: one key per sentence slot, rows of dim numbers
+ * each (a 2-channel sentence: [channel0 rows, channel1 rows]), and "ext" when the model
+ * takes external features. Kim static: {"x": [[dim floats], ... one row per token]};
  * Kim multichannel: {"x": [channel0 rows, channel1 rows]}; SM: {"q": rows, "a": rows, "ext": [4 floats]}.
  */
 export function inputFromJson(spec: ModelSpec, json: unknown, field = 'input'): ModelInput {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError(field, 'must be a JSON object');
   const record = json as Record<string, unknown>;
-  const input = spec.kind === 'kim' ? kimFromJson(spec, record, field) : smFromJson(spec, record, field);
+  const architecture = architectureOf(spec);
+  const slots = architecture.slots(spec);
+  const sentences = slots.map((slot) => {
+    if (!(slot.field in record)) {
+      const rows = slot.channels === 1 ? '[[dim floats], ...]' : '[channel0 rows, channel1 rows]';
+      throw new InputError(field, `needs ${slots.map((s) => `"${s.field}"`).join(' and ')}: "${slot.field}": ${rows}`);
+    }
+    return sentenceFromJson(`${field}.${slot.field}`, record[slot.field], slot.channels, spec.dim);
+  });
+  let ext: Float32Array | undefined;
+  if (record.ext !== undefined) {
+    if (!Array.isArray(record.ext) || !record.ext.every((v) => typeof v === 'number')) throw new InputError(`${field}.ext`, 'must be a list of numbers');
+    if (architecture.extFeatures(spec) === 0) throw new InputError(`${field}.ext`, 'this model takes no external features');
+    ext = Float32Array.from(record.ext as number[]);
+  }
+  const input = architecture.makeInput(sentences, ext);
   checkInput(spec, input, field);
   return input;
 }
 
-function kimFromJson(spec: KimSpec, json: Record<string, unknown>, field: string): KimInput {
-  if (!('x' in json)) throw new InputError(field, `needs "x": ${spec.channels === 1 ? '[[dim floats], ...]' : '[channel0 rows, channel1 rows]'}`);
-  if (spec.channels === 1) return { x: rowsToSentence(`${field}.x`, json.x, spec.dim) };
-  const looksSingleChannel = Array.isArray(json.x) && Array.isArray(json.x[0]) && typeof json.x[0][0] === 'number';
-  if (!Array.isArray(json.x) || json.x.length !== spec.channels || looksSingleChannel) {
-    throw new InputError(`${field}.x`, `a multichannel model needs ${spec.channels} channels of rows: [channel0 rows, channel1 rows]`);
+/** One sentence slot's JSON: rows (1 channel) or a list of `channels` row lists -> (channels, tokens, dim). */
+function sentenceFromJson(field: string, json: unknown, channels: number, dim: number): Sentence {
+  if (channels === 1) return rowsToSentence(field, json, dim);
+  const looksSingleChannel = Array.isArray(json) && Array.isArray(json[0]) && typeof json[0][0] === 'number';
+  if (!Array.isArray(json) || json.length !== channels || looksSingleChannel) {
+    throw new InputError(field, `a multichannel model needs ${channels} channels of rows: [channel0 rows, channel1 rows]`);
   }
-  const channels = json.x.map((rows, c) => rowsToSentence(`${field}.x[${c}]`, rows, spec.dim));
-  if (channels.some((c) => c.tokens !== channels[0].tokens)) {
-    throw new InputError(`${field}.x`, `channels have different token counts (${channels.map((c) => c.tokens).join(', ')})`);
+  const parts = json.map((rows, c) => rowsToSentence(`${field}[${c}]`, rows, dim));
+  if (parts.some((c) => c.tokens !== parts[0].tokens)) {
+    throw new InputError(field, `channels have different token counts (${parts.map((c) => c.tokens).join(', ')})`);
   }
-  const data = new Float32Array(spec.channels * channels[0].tokens * spec.dim); // (channels, tokens, dim)
-  channels.forEach((c, i) => data.set(c.data, i * c.data.length));
-  return { x: { data, tokens: channels[0].tokens } };
-}
-
-function smFromJson(spec: SmSpec, json: Record<string, unknown>, field: string): SmInput {
-  if (!('q' in json) || !('a' in json)) throw new InputError(field, 'needs "q" and "a": [[dim floats], ...] each');
-  const q = rowsToSentence(`${field}.q`, json.q, spec.dim);
-  const a = rowsToSentence(`${field}.a`, json.a, spec.dim);
-  if (json.ext === undefined) return { q, a };
-  if (!Array.isArray(json.ext) || !json.ext.every((v) => typeof v === 'number')) throw new InputError(`${field}.ext`, 'must be a list of numbers');
-  return { q, a, ext: Float32Array.from(json.ext as number[]) };
+  const data = new Float32Array(channels * parts[0].tokens * dim); // (channels, tokens, dim)
+  parts.forEach((c, i) => data.set(c.data, i * c.data.length));
+  return { data, tokens: parts[0].tokens };
 }
 
 /** [[dim numbers], ...] -> (tokens, dim), rejecting ragged rows, non-numbers and wrong widths. */

@@ -1,7 +1,8 @@
 /**
- * A loaded model: weights read zero-copy, packed once by the chosen backend,
- * optionally checked against the parity certificate, then run on one input or
- * a batch. This is what src/index.ts exports.
+ * A loaded model: weights read zero-copy, its architecture detected from the
+ * tensors (model/registry.ts), packed once by the chosen backend, optionally
+ * checked against the parity certificate, then run on one input or a batch with
+ * the scratch of its one RunState. The pipelines (src/pipeline) build on it.
  */
 import { readFileSync } from 'node:fs';
 import type { Backend, BackendFlavour } from '../backend/backend.js';
@@ -9,13 +10,14 @@ import { createBackend, type BackendChoice } from '../backend/select.js';
 import { InputError, OutputError, WeightFileError } from '../errors.js';
 import { softmax } from '../../kernels/js/softmax.js';
 import { readSafetensors } from '../safetensors/read.js';
+import type { ForwardPass } from './architecture.js';
 import { checkCertificate, readProbe, type CertificateResult } from './certificate.js';
 import { assertFiniteWeights } from './finite.js';
-import { KimForward, SmForward } from './forward.js';
-import { checkInput, type KimInput, type ModelInput, type SmInput } from './input.js';
-import { readModelSpec } from './layout.js';
-import type { ModelSpec } from './spec.js';
+import { checkInput } from './input.js';
+import { detectArchitecture, type AnyArchitecture, type ModelInput, type ModelSpec } from './registry.js';
+import { RunState } from './run-state.js';
 
+/** How loadModel() reads, packs and checks a weight file. */
 export interface LoadOptions {
   /** Kernels to run: 'auto' (default: $TINYCNN_BACKEND, else the fastest the runtime supports), a flavour, or a Backend. */
   backend?: BackendChoice | Backend;
@@ -25,6 +27,8 @@ export interface LoadOptions {
   name?: string;
   /** A precompiled wasm module for the SIMD backends (edge runtimes that forbid compiling from bytes). */
   wasmModule?: WebAssembly.Module;
+  /** Inputs per call to size the run state for at load (default 1); a larger batch grows it once. */
+  batch?: number;
 }
 
 /** The answer for one input. */
@@ -55,30 +59,36 @@ export function loadModel(source: string | Uint8Array, options: LoadOptions = {}
     bytes = source;
   }
   const weights = readSafetensors(bytes, file);
-  const spec = readModelSpec(weights);
+  const { architecture, spec } = detectArchitecture(weights);
   assertFiniteWeights(weights); // before anything is packed or run: a NaN weight is refused, never served
   const backend =
     typeof options.backend === 'object' ? options.backend : createBackend({ backend: options.backend, wasmModule: options.wasmModule });
-  const model = new Model(file, spec, weights.metadata, backend, spec.kind === 'kim' ? new KimForward(spec, weights, backend) : new SmForward(spec, weights, backend));
+  const forwardPass = architecture.createForward(spec, weights, backend);
+  const state = new RunState(spec.classes, architecture.scratchWidths(spec), architecture.slots(spec).length, Math.max(1, options.batch ?? 1));
+  const model = new Model(file, architecture, spec, weights.metadata, backend, forwardPass, state);
   if (options.verify !== false) model.verify();
   return model;
 }
 
+/** A loaded Kim CNN or SM CNN: logits, probabilities and labels from sentence matrices. */
 export class Model {
   /** What the last verify() found; undefined before it ran or when the file has no certificate. */
   certificate: CertificateResult | undefined;
-  private out = new Float32Array(0); // (batch, classes)
 
   /** Use loadModel(). */
   constructor(
     /** The weight file's path or name. */
     readonly file: string,
+    /** The model kind's contract (slots, task, title), from model/registry.ts. */
+    readonly architecture: AnyArchitecture,
     /** Architecture and sizes, read from the file. */
     readonly spec: ModelSpec,
     /** The file's `__metadata__` (tokenizer, source checkpoint, ...). */
     readonly metadata: Readonly<Record<string, string>>,
     private readonly backend: Backend,
-    private readonly forwardPass: KimForward | SmForward,
+    private readonly forwardPass: ForwardPass<ModelInput>,
+    /** All of this model's scratch: logits, features, sentence lists, word-vector buffers. */
+    readonly state: RunState,
   ) {}
 
   /** The kernels this model runs on. */
@@ -88,7 +98,7 @@ export class Model {
 
   /** Re-runs the parity certificate; throws CertificateError if it fails; undefined when the file has none. */
   verify(): CertificateResult | undefined {
-    const probe = readProbe(this.spec, this.metadata, this.file);
+    const probe = readProbe(this.architecture, this.spec, this.metadata, this.file);
     if (probe === undefined) return undefined;
     this.certificate = checkCertificate(this.file, this.logits(probe.input), probe.expected, this.backend.flavour);
     return this.certificate;
@@ -103,8 +113,8 @@ export class Model {
     if (inputs.length === 0) throw new InputError('batch', 'is empty');
     if (out.length < inputs.length * this.spec.classes) throw new InputError('out', `needs ${inputs.length * this.spec.classes} floats`);
     inputs.forEach((input, i) => checkInput(this.spec, input, inputs.length === 1 ? 'input' : `batch[${i}]`));
-    if (this.forwardPass instanceof KimForward) this.forwardPass.run(out, inputs as readonly KimInput[]);
-    else this.forwardPass.run(out, inputs as readonly SmInput[]);
+    this.state.ensure(inputs.length);
+    this.forwardPass.run(out, inputs, this.state);
     const classes = this.spec.classes;
     for (let i = 0; i < inputs.length * classes; i++) {
       const v = out[i];
@@ -120,9 +130,10 @@ export class Model {
   /** The logits of each input of a batch (sentences may differ in length), each a new array (classes). */
   logitsBatch(inputs: readonly ModelInput[]): Float32Array[] {
     const classes = this.spec.classes;
-    if (this.out.length < inputs.length * classes) this.out = new Float32Array(inputs.length * classes);
-    this.forward(this.out, inputs);
-    return inputs.map((_, b) => this.out.slice(b * classes, (b + 1) * classes));
+    this.state.ensure(inputs.length);
+    const out = this.state.logits; // (capacity, classes)
+    this.forward(out, inputs);
+    return inputs.map((_, b) => out.slice(b * classes, (b + 1) * classes));
   }
 
   /** Logits, softmax probabilities, argmax and its label for one input. */

@@ -1,15 +1,18 @@
 /**
  * Builds the Lambda package: src/lambda/index.ts bundled by esbuild into one
  * ESM file, `index.mjs` (Node 22 target, minified, the wasm kernels inside as
- * base64, the AWS SDK left out because the Lambda runtime provides it), plus
- * the weight files and the default vector files under weights/, zipped
- * reproducibly. The Lambda handler setting is `index.handler`; the same zip
- * serves x86_64 and arm64.
+ * base64, the AWS SDK left out because the Lambda runtime provides it), the
+ * benchmark function's entry src/lambda/bench-entry.ts as `bench.mjs` (so the
+ * serving index.mjs holds no benchmark code), plus the weight files and the
+ * default vector files under weights/, zipped reproducibly. The Lambda handler
+ * setting is `index.handler` (`bench.handler` for the benchmark function); the
+ * same zip serves x86_64 and arm64.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
-import { DEFAULT_FILES, type ModelKind } from '../lambda/config.js';
+import type { ModelKind } from '../lambda/config.js';
+import { SHIPPED_MODELS } from '../pipeline/defaults.js';
 import { writeZip, type ZippedEntry } from './zip.js';
 
 /** Where `npm run package` writes the zip, relative to the repo root (template.yaml's CodeUri). */
@@ -28,8 +31,8 @@ export interface PackageOptions {
 
 /** One part of the package and its size. */
 export interface PackagePart extends ZippedEntry {
-  /** 'code' (index.mjs, dynamodb.cjs), 'weights' or 'vectors'. */
-  readonly kind: 'code' | 'weights' | 'vectors';
+  /** 'code' (index.mjs, dynamodb.cjs: what a serving function loads), 'bench' (bench.mjs), 'weights' or 'vectors'. */
+  readonly kind: 'code' | 'bench' | 'weights' | 'vectors';
 }
 
 export interface PackageResult {
@@ -44,16 +47,19 @@ export interface PackageResult {
   readonly code: Uint8Array;
   /** dynamodb.cjs, for checks. */
   readonly dynamodb: Uint8Array;
+  /** bench.mjs, for checks. */
+  readonly bench: Uint8Array;
 }
 
 /**
- * Bundles the handler: src/lambda/index.ts -> index.mjs (ESM), and the DynamoDB vector store
- * src/vectors/dynamodb.ts -> dynamodb.cjs (CommonJS, required by index.mjs only when
- * TINYCNN_VECTOR_STORE=dynamodb). Both leave @aws-sdk/* to the Lambda runtime.
+ * Bundles the handler: src/lambda/index.ts -> index.mjs (ESM), the benchmark entry
+ * src/lambda/bench-entry.ts -> bench.mjs (ESM, self-contained), and the DynamoDB vector store
+ * src/vectors/dynamodb.ts -> dynamodb.cjs (CommonJS, required by either only when
+ * TINYCNN_VECTOR_STORE=dynamodb). All leave @aws-sdk/* to the Lambda runtime.
  * @param root the repository root
- * @returns both files' bytes and how many bytes of index.mjs are the embedded wasm (base64)
+ * @returns the files' bytes and how many bytes of index.mjs are the embedded wasm (base64)
  */
-export async function bundleHandler(root: string): Promise<{ code: Uint8Array; dynamodb: Uint8Array; wasmBytes: number }> {
+export async function bundleHandler(root: string): Promise<{ code: Uint8Array; bench: Uint8Array; dynamodb: Uint8Array; wasmBytes: number }> {
   const bundle = (entry: string, format: 'esm' | 'cjs') =>
     build({
       entryPoints: [join(root, entry)],
@@ -70,12 +76,16 @@ export async function bundleHandler(root: string): Promise<{ code: Uint8Array; d
       metafile: true,
       logLevel: 'silent',
     });
-  const [main, dynamodb] = await Promise.all([bundle('src/lambda/index.ts', 'esm'), bundle('src/vectors/dynamodb.ts', 'cjs')]);
+  const [main, bench, dynamodb] = await Promise.all([
+    bundle('src/lambda/index.ts', 'esm'),
+    bundle('src/lambda/bench-entry.ts', 'esm'),
+    bundle('src/vectors/dynamodb.ts', 'cjs'),
+  ]);
   let wasmBytes = 0;
   for (const out of Object.values(main.metafile.outputs)) {
     for (const [input, info] of Object.entries(out.inputs)) if (input.includes('kernels/wasm/generated/')) wasmBytes += info.bytesInOutput;
   }
-  return { code: main.outputFiles[0].contents, dynamodb: dynamodb.outputFiles[0].contents, wasmBytes };
+  return { code: main.outputFiles[0].contents, bench: bench.outputFiles[0].contents, dynamodb: dynamodb.outputFiles[0].contents, wasmBytes };
 }
 
 /**
@@ -86,14 +96,16 @@ export async function buildPackage(options: PackageOptions): Promise<PackageResu
   const root = options.root;
   const out = options.out ?? join(root, DEFAULT_ZIP);
   const models = options.models ?? (['kim', 'sm'] as const);
-  const { code, dynamodb, wasmBytes } = await bundleHandler(root);
+  const { code, bench, dynamodb, wasmBytes } = await bundleHandler(root);
   const entries: { name: string; data: Uint8Array; kind: PackagePart['kind'] }[] = [
     { name: 'index.mjs', data: code, kind: 'code' },
+    { name: 'bench.mjs', data: bench, kind: 'bench' },
     { name: 'dynamodb.cjs', data: dynamodb, kind: 'code' },
   ];
   for (const kind of models) {
-    entries.push({ name: DEFAULT_FILES[kind].weights, data: readFileSync(join(root, DEFAULT_FILES[kind].weights)), kind: 'weights' });
-    if (options.vectors !== false) entries.push({ name: DEFAULT_FILES[kind].vectors, data: readFileSync(join(root, DEFAULT_FILES[kind].vectors)), kind: 'vectors' });
+    const files = SHIPPED_MODELS[kind];
+    entries.push({ name: files.weights, data: readFileSync(join(root, files.weights)), kind: 'weights' });
+    if (options.vectors !== false) entries.push({ name: files.vectors, data: readFileSync(join(root, files.vectors)), kind: 'vectors' });
   }
   const zip = writeZip(entries);
   mkdirSync(dirname(out), { recursive: true });
@@ -106,6 +118,7 @@ export async function buildPackage(options: PackageOptions): Promise<PackageResu
     wasmBytesInCode: wasmBytes,
     code,
     dynamodb,
+    bench,
   };
 }
 
@@ -124,7 +137,7 @@ export function describePackage(result: PackageResult, root: string): string {
   const withoutVectors = result.zipBytes - vectors;
   const check = (ok: boolean) => (ok ? 'ok' : 'OVER');
   lines.push(
-    `targets: code + wasm ${kb(code)} <= 150 KB unzipped: ${check(code <= 150 * 1024)}; ` +
+    `targets: serving code + wasm ${kb(code)} <= 150 KB unzipped (bench.mjs, the benchmark function's entry, apart): ${check(code <= 150 * 1024)}; ` +
       `zip without the vector files ${kb(withoutVectors)} <= 2 MB: ${check(withoutVectors <= 2 * 1024 * 1024)}`,
   );
   return lines.join('\n');

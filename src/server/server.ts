@@ -11,9 +11,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { LambdaConfig } from '../lambda/config.js';
-import { createHandler, type Handler } from '../lambda/handler.js';
+import { createHandler, type Handler, type InitOptions } from '../lambda/handler.js';
 import { CORS_HEADERS, errorResponse, HttpError, type LambdaResponse } from '../lambda/http.js';
-import type { InitOptions } from '../lambda/runtime.js';
 import { toApiGatewayV2Event } from './event.js';
 import { formatReport, maxMemoryUsedMb } from './report.js';
 import { createWebRoutes, type WebOptions } from '../web/routes.js';

@@ -3,7 +3,7 @@
 // around the unrolled loop's edges, in subarrays at any offset, and finite extremes pass.
 import { describe, expect, it } from 'vitest';
 import { checkInput, inputFromJson } from '../../src/model/input.js';
-import type { KimSpec } from '../../src/model/spec.js';
+import type { KimSpec } from '../../src/model/kim/architecture.js';
 
 const spec = (dim: number): KimSpec => ({ kind: 'kim', channels: 1, dim, filters: 1, kernelSizes: [1, 1, 1], classes: 2, labels: ['a', 'b'] });
 

@@ -8,7 +8,7 @@
  * between the two generators fails loudly instead of testing the wrong input.
  */
 import { createHash } from 'node:crypto';
-import type { ModelInput } from '../../src/model/input.js';
+import type { ModelInput } from '../../src/model/registry.js';
 import { probeValues } from '../../src/model/probe.js';
 
 export interface Recipe {

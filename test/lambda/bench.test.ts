@@ -1,6 +1,7 @@
 /**
- * The bench handler (src/lambda/bench.ts): {"bench": true} is refused unless TINYCNN_BENCH=1, and
- * only direct invocations run it; with the flag the answer is a results file in the schema of
+ * The bench handler (src/lambda/bench.ts, bench.mjs in the zip): the serving handler refuses
+ * {"bench": true} as an ordinary body, and in the bench handler only direct invocations run it;
+ * the answer is a results file in the schema of
  * bench/results/*.json, with machine.lambda from the environment, results for every flavour this
  * runtime has; `npm run bench:compare` reads two answers as `aws lambda invoke` writes them.
  * Quick runs with small budgets: nothing here asserts a speed.
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { detectWasmFeatures } from '../../src/backend/select.js';
 import { defineCases } from '../../src/bench/cases.js';
+import { createBenchHandler } from '../../src/lambda/bench.js';
 import { createHandler, type Handler } from '../../src/lambda/handler.js';
 import type { LambdaResponse } from '../../src/lambda/http.js';
 import { fakeStore, json, testConfig, v2 } from './helpers.js';
@@ -20,10 +22,10 @@ import { packaged, ROOT, type Packaged } from './packaged.js';
 const quiet = { log: () => {}, openStore: (_m: unknown, _c: unknown, dim: number) => fakeStore(dim) };
 const handlers = new Map<string, Handler>();
 
-/** One handler per configuration, made once. */
+/** One bench handler per configuration, made once. */
 async function handlerWith(env: Record<string, string>): Promise<Handler> {
   const key = JSON.stringify(env);
-  if (!handlers.has(key)) handlers.set(key, await createHandler(testConfig(env), quiet));
+  if (!handlers.has(key)) handlers.set(key, await createBenchHandler(testConfig(env), quiet));
   return handlers.get(key)!;
 }
 
@@ -73,28 +75,22 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-describe('the flag is off by default', () => {
-  it('answers {"bench": true} as the ordinary request it then is: 400', async () => {
-    for (const env of [{}, { TINYCNN_MODEL: 'kim' }, { TINYCNN_BENCH: '0' }] as Record<string, string>[]) {
-      const response = await (await handlerWith(env))({ bench: true });
+describe('the serving handler (index.handler)', () => {
+  it('answers {"bench": true} as the ordinary request it is: 400', async () => {
+    for (const env of [{}, { TINYCNN_MODEL: 'kim' }] as Record<string, string>[]) {
+      const response = await (await createHandler(testConfig(env), quiet))({ bench: true });
       expect(response.statusCode).toBe(400);
       expect(json(response).error.code).toBe('MISSING_FIELD');
     }
   });
-
-  it('TINYCNN_BENCH takes 1 or 0', () => {
-    expect(testConfig().bench).toBe(false);
-    expect(testConfig({ TINYCNN_BENCH: '1' }).bench).toBe(true);
-    expect(() => testConfig({ TINYCNN_BENCH: 'yes' })).toThrow(/TINYCNN_BENCH: must be 1 or 0/);
-  });
 });
 
-describe('TINYCNN_BENCH=1', () => {
+describe('the bench handler (bench.handler)', () => {
   it('answers a direct {"bench": true, "quick": true} with a results file for every flavour this runtime has, machine.lambda from the environment', async () => {
     vi.stubEnv('AWS_LAMBDA_FUNCTION_MEMORY_SIZE', '1024');
     vi.stubEnv('AWS_REGION', 'eu-west-1');
     vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs22.x');
-    const response = await (await handlerWith({ TINYCNN_BENCH: '1' }))({ bench: true, quick: true, budget_ms: 1000 });
+    const response = await (await handlerWith({}))({ bench: true, quick: true, budget_ms: 1000 });
     expect(response.statusCode).toBe(200);
     const report = json(response);
     expectResultsFile(report, expectedFlavours(), QUICK_CASES);
@@ -106,7 +102,7 @@ describe('TINYCNN_BENCH=1', () => {
   });
 
   it('runs only the cases of the model the function serves, and says why the others are missing', async () => {
-    const report = json(await (await handlerWith({ TINYCNN_BENCH: '1', TINYCNN_MODEL: 'kim' }))({ bench: true, quick: true, budget_ms: 500 }));
+    const report = json(await (await handlerWith({ TINYCNN_MODEL: 'kim' }))({ bench: true, quick: true, budget_ms: 500 }));
     expect(report.machine.lambda).toBeNull(); // no AWS_LAMBDA_FUNCTION_MEMORY_SIZE here
     expect(new Set(report.results.map((r: any) => r.case))).not.toContain('sm-20+20');
     expect(report.run.skipped).toContainEqual({ case: 'sm-20+20', why: expect.stringMatching(/does not serve the sm model/) });
@@ -114,7 +110,7 @@ describe('TINYCNN_BENCH=1', () => {
   });
 
   it('keeps within the function timeout, and refuses when too little of it is left', async () => {
-    const handler = await handlerWith({ TINYCNN_BENCH: '1' });
+    const handler = await handlerWith({});
     const tight = await handler({ bench: true, quick: true }, { getRemainingTimeInMillis: () => 1600 });
     expect(json(tight).run.budget).toMatchObject({ budget_ms: 600, source: expect.stringMatching(/function's timeout \(1600 ms left/) });
     const none = await handler({ bench: true }, { getRemainingTimeInMillis: () => 1100 });
@@ -123,14 +119,14 @@ describe('TINYCNN_BENCH=1', () => {
   });
 
   it('on the smallest budget still answers a valid file: whatever the deadline left out is listed with why', async () => {
-    const handler = await handlerWith({ TINYCNN_BENCH: '1' });
+    const handler = await handlerWith({});
     const report = json(await handler({ bench: true, budget_ms: 250 }));
     expectResultsFile(report, expectedFlavours(), defineCases().map((c) => c.name));
     expect(report.run.skipped.length).toBeGreaterThan(0); // the full case list cannot fit in 250 ms
   });
 
   it('refuses malformed bench bodies with 400 naming the field', async () => {
-    const handler = await handlerWith({ TINYCNN_BENCH: '1' });
+    const handler = await handlerWith({});
     const cases: [unknown, RegExp][] = [
       [{ bench: 'yes' }, /"bench" must be true/],
       [{ bench: true, quik: true }, /unknown field "quik"/],
@@ -145,7 +141,7 @@ describe('TINYCNN_BENCH=1', () => {
   });
 
   it('runs only on direct invocations: through API Gateway {"bench": true} is an ordinary body (400)', async () => {
-    const handler = await handlerWith({ TINYCNN_BENCH: '1' });
+    const handler = await handlerWith({});
     const response = await handler(v2('POST', '/', { bench: true, quick: true }));
     expect(response.statusCode).toBe(400);
     expect(json(response).error.code).toBe('MISSING_FIELD');
@@ -169,20 +165,20 @@ describe.runIf(built)('npm run bench:compare on two invocations', () => {
   });
 
   /**
-   * The packaged handler (unzipped dist zip, index.handler, INIT from the environment) in a fresh
+   * The packaged bench handler (unzipped dist zip, bench.handler, INIT from the environment) in a fresh
    * Node; on Node 20 with relaxed SIMD switched on, as Node 22+ (Lambda's runtimes) have it.
    * Writes what `aws lambda invoke` would: the handler's answer as JSON.
    */
   function invokePackaged(out: string, env: Record<string, string>): LambdaResponse {
     // The answer goes to a file: INIT writes its log line to stdout, as on Lambda.
-    const script = `const { handler } = await import(${JSON.stringify(join(pkg.unzipped, 'index.mjs'))});
+    const script = `const { handler } = await import(${JSON.stringify(join(pkg.unzipped, 'bench.mjs'))});
       const { writeFileSync } = await import('node:fs');
       writeFileSync(${JSON.stringify(out)}, JSON.stringify(await handler({ bench: true, quick: true })));`;
     const flags = process.versions.node.startsWith('20.') ? ['--experimental-wasm-relaxed-simd'] : [];
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TINYCNN_') && !k.startsWith('AWS_')));
     execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], {
       cwd: tmp,
-      env: { ...clean, LAMBDA_TASK_ROOT: pkg.unzipped, TINYCNN_BENCH: '1', ...env },
+      env: { ...clean, LAMBDA_TASK_ROOT: pkg.unzipped, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
       timeout: 60_000,
     });
@@ -201,7 +197,7 @@ describe.runIf(built)('npm run bench:compare on two invocations', () => {
     // The second function: this x64 host cannot be a Graviton, so the answer's arch is relabelled
     // arm64 by hand — a stand-in to check that compare prices and labels the second machine.
     for (const [key, value] of Object.entries(lambdaEnv(2048))) vi.stubEnv(key, value);
-    const response = await (await handlerWith({ TINYCNN_BENCH: '1' }))({ bench: true, quick: true, budget_ms: 500 });
+    const response = await (await handlerWith({}))({ bench: true, quick: true, budget_ms: 500 });
     const armReport = json(response);
     armReport.machine.arch = 'arm64';
     writeFileSync(arm64, JSON.stringify({ ...response, body: JSON.stringify(armReport) }));

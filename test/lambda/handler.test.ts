@@ -171,6 +171,7 @@ describe('API', () => {
     expect(health.statusCode).toBe(200);
     expect(json(health)).toMatchObject({ status: 'ok', backend: handler.runtime.flavour, limits: { max_batch: 32, max_tokens: 512 } });
     expect(Object.keys(json(health).models)).toEqual(['kim', 'sm']);
+    expect(json(health).models).toMatchObject({ kim: { title: 'Kim CNN' }, sm: { title: 'SM CNN' } }); // the demo page's names
   });
 });
 

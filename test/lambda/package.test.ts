@@ -44,9 +44,9 @@ describe('npm run package', () => {
     if (test.error === undefined) expect(test.stdout).toMatch(/No errors detected/);
   });
 
-  it('puts index.mjs at the root (handler index.handler), weights and vectors under weights/, within the size targets', () => {
+  it('puts index.mjs and bench.mjs at the root (handlers index.handler, bench.handler), weights and vectors under weights/, within the size targets', () => {
     expect(first.parts.map((p) => p.name)).toEqual([
-      'dynamodb.cjs', 'index.mjs',
+      'bench.mjs', 'dynamodb.cjs', 'index.mjs',
       'weights/kim-static-sst1.safetensors', 'weights/sm-trecqa.safetensors', 'weights/vectors-300d.tcv', 'weights/vectors-50d.tcv',
     ]);
     expect(statSync(join(unzipped, 'index.mjs')).mode & 0o777).toBe(0o644);
@@ -67,6 +67,12 @@ describe('npm run package', () => {
       expect(code).not.toMatch(/\bFunction\s*\(\s*["'`]/);
     }
     expect(index).not.toContain('@aws-sdk'); // the SDK never loads at INIT
+    // the serving bundle holds no benchmark code: that is bench.mjs's alone
+    const bench = Buffer.from(first.bench).toString('utf8');
+    for (const marker of ['BENCH_NO_TIME', 'budget_ms', 'seconds_timing']) {
+      expect(index).not.toContain(marker);
+      expect(bench).toContain(marker);
+    }
     expect(index).not.toMatch(/\bfetch\s*\(/); // the wasm is found without fetch
     expect(dynamodb).toMatch(/require\("@aws-sdk\/client-dynamodb"\)/);
     expect(dynamodb.length).toBeLessThan(40 * 1024); // required, not bundled

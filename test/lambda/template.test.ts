@@ -48,8 +48,11 @@ describe('template.yaml', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts.package).toMatch(/build\/src\/package\/main\.js/);
     expect(pkg.scripts.package).not.toMatch(/--out/);
-    for (const [, fn] of allFunctions) {
-      for (const key of ['Handler', 'Runtime', 'CodeUri']) expect(fn.Properties[key]).toBeUndefined(); // nothing overrides the globals
+    for (const [name, fn] of allFunctions) {
+      // nothing overrides the globals, but the benchmark function's handler: bench.mjs of the same zip
+      for (const key of ['Handler', 'Runtime', 'CodeUri']) {
+        expect(fn.Properties[key], `${name}.${key}`).toEqual(name === 'BenchFunction' && key === 'Handler' ? 'bench.handler' : undefined);
+      }
     }
   });
 
@@ -73,13 +76,14 @@ describe('template.yaml', () => {
     }
   });
 
-  it('serves with the bench off; BenchFunction, only when asked for, has it on, both models, no HTTP route and a longer timeout', () => {
-    for (const [, fn] of functions) expect(fn.Properties.Environment.Variables.TINYCNN_BENCH).toBeUndefined();
+  it('serves from index.handler; BenchFunction, only when asked for, runs bench.handler, both models, no HTTP route and a longer timeout', () => {
+    for (const [, fn] of functions) expect(fn.Properties.Handler ?? template.Globals.Function.Handler).toBe('index.handler');
     expect(template.Parameters.BenchFunction).toMatchObject({ Default: 'no', AllowedValues: ['no', 'yes'] });
     expect(template.Conditions.CreateBenchFunction).toEqual({ 'Fn::Equals': [{ Ref: 'BenchFunction' }, 'yes'] });
     const bench = template.Resources.BenchFunction;
     expect(bench.Condition).toBe('CreateBenchFunction');
-    expect(bench.Properties.Environment.Variables).toEqual({ TINYCNN_MODEL: 'all', TINYCNN_VECTOR_STORE: 'embedded', TINYCNN_BENCH: '1' });
+    expect(bench.Properties.Handler).toBe('bench.handler');
+    expect(bench.Properties.Environment.Variables).toEqual({ TINYCNN_MODEL: 'all', TINYCNN_VECTOR_STORE: 'embedded' });
     expect(bench.Properties.Events).toBeUndefined();
     expect(bench.Properties.Timeout).toBeGreaterThan(template.Globals.Function.Timeout);
     expect(template.Outputs.BenchFunctionName).toEqual({ Condition: 'CreateBenchFunction', Value: { Ref: 'BenchFunction' } });

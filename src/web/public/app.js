@@ -125,7 +125,7 @@ async function showHealth() {
   try {
     const data = await health(apiBase);
     if (base() !== apiBase) return;
-    const models = Object.entries(data.models ?? {}).map(([kind, m]) => `${kind === 'kim' ? 'Kim CNN' : kind === 'sm' ? 'SM CNN' : kind} (${m.file ?? '?'})`);
+    const models = Object.entries(data.models ?? {}).map(([kind, m]) => `${m.title ?? kind} (${m.file ?? '?'})`);
     const limit = data.limits?.max_tokens ? `; at most ${data.limits.max_tokens} tokens per text` : '';
     status.className = 'status ok';
     status.replaceChildren('Connected to ', where, ': backend ', h('strong', { id: 'api-backend' }, String(data.backend ?? 'not reported')), `; ${models.join(' and ') || 'no models listed'}${limit}.`);

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, type Model } from '../../../src/model/model.js';
 import { probeValues } from '../../../src/model/probe.js';
-import type { ModelInput } from '../../../src/model/input.js';
+import type { ModelInput } from '../../../src/model/registry.js';
 import { readSafetensors } from '../../../src/safetensors/read.js';
 import { mutateBytes, type Focus } from '../mutate.js';
 import { ensure, typed, type FuzzTarget } from '../target.js';

@@ -1,9 +1,9 @@
 /**
- * Reusable buffers for the word vectors of one request, so a warm invocation
- * allocates no ArrayBuffer for them (a per-request backing store is malloc'd
+ * Reusable buffers for the word vectors of one call (part of a model's RunState), so a
+ * warm call allocates no ArrayBuffer for them (a per-request backing store is malloc'd
  * outside the JS heap, and under load the churn shows as resident memory).
- * Each request takes its own buffer, so interleaved async invocations never
- * share one; large buffers are not kept.
+ * Each call takes its own buffer, so interleaved async calls (a DynamoDB lookup
+ * awaits) never share one; large buffers are not kept.
  */
 
 /** Buffers above this many floats (4 MB) are used once and dropped. */
@@ -11,7 +11,8 @@ const KEEP_FLOATS = 1 << 20;
 /** At most this many idle buffers are kept (one per concurrently running request). */
 const KEEP_COUNT = 4;
 
-export class ScratchPool {
+/** A small pool of word-vector buffers. */
+export class VectorBuffers {
   private readonly idle: Float32Array[] = [];
 
   /**
