@@ -17,9 +17,9 @@ deterministic bytes, with __metadata__ (all strings):
   tinycnn.config         compact JSON, see reference_models.kim_config / sm_config
   tinycnn.labels         JSON array of class names
   tinycnn.tokenizer      "clean_str_sst" | "split" | "ptb"
-  tinycnn.ext_feats      (SM with external features, when --ext-feats is given) how the
-                         server computes them from the two texts: compact JSON, see
-                         converters/train/overlap.py
+  tinycnn.ext_features   (SM with external features, when --ext-feats is given) how the
+                         server computes them from the two texts: compact JSON
+                         {"name": ..., settings}, see converters/train/overlap.py
   tinycnn.source         base name of IN;  tinycnn.source_sha256: sha256 of IN
   tinycnn.torch          torch.__version__
   tinycnn.probe          parity certificate, see probe_certificate()
@@ -202,7 +202,7 @@ def convert(in_path, labels=None, tokenizer=None, ext_feats=None):
         "tinycnn.probe": rm.compact_json(probe_certificate(arch, config, tensors)),
     }
     if ext_feats is not None:
-        metadata["tinycnn.ext_feats"] = rm.compact_json(read_ext_feats(ext_feats, arch, config))
+        metadata["tinycnn.ext_features"] = rm.compact_json(read_ext_feats(ext_feats, arch, config))
     data = st.write_safetensors(tensors, metadata)
     summary = {"architecture": arch, "config": config, "tensors": len(tensors),
                "bytes": len(data), "input": kind}

@@ -15,7 +15,7 @@ A question token counts once per occurrence; "found" means the word occurs among
 the answer's tokens. idf(w) = ln(N / (1 + df(w))) over the N training answers
 (documents), a word never seen in training gets ln(N); computed once by training
 and shipped, with the stopword list, in the weight file's metadata
-(`tinycnn.ext_feats`), so the server computes exactly these numbers
+(`tinycnn.ext_features`), so the server computes exactly these numbers
 (src/text/overlap.ts; test/text/overlap.test.ts checks every TEST pair).
 Sums run in float64 in token order; the features are then rounded to float32.
 """
@@ -49,7 +49,7 @@ def document_frequencies(documents):
 
 
 def spec(documents):
-    """The `tinycnn.ext_feats` metadata value (a dict; stored as compact JSON):
+    """The `tinycnn.ext_features` metadata value (a dict; stored as compact JSON):
     {"name", "stopwords": [...], "idf": [[value, "word word ..."], ...], "idf_other": value},
     values float32-exact, groups by increasing document frequency, words sorted."""
     df, n = document_frequencies(documents)

@@ -105,7 +105,7 @@ def predict(kind, weights, vectors, data, task=None):
             "data": relpath(data), "torch": torch.__version__, "cpu": common.pinned_cpu.DESCRIPTION}
     if kind == "kim":
         return head | predict_kim(model, embed, data, task)
-    return head | predict_sm(model, embed, data, json.loads(metadata["tinycnn.ext_feats"]))
+    return head | predict_sm(model, embed, data, json.loads(metadata["tinycnn.ext_features"]))
 
 
 def main(argv=None):

@@ -12,6 +12,7 @@
  * PipelineError 'EXT_FEATURES_UNAVAILABLE'. A NAME nobody registered fails at load.
  */
 import { WeightFileError } from '../errors.js';
+import { OVERLAP_FEATURES, overlapFeatures } from '../text/overlap.js';
 import { PipelineError } from './errors.js';
 
 /**
@@ -22,10 +23,11 @@ import { PipelineError } from './errors.js';
  */
 export type ExtFeatureFunction = (qTokens: readonly string[], aTokens: readonly string[], out: Float32Array) => void;
 
-/** Makes a model's feature function from its `tinycnn.ext_features` settings (the parsed JSON object). */
-export type ExtFeatureFactory = (settings: Readonly<Record<string, unknown>>) => ExtFeatureFunction;
+/** Makes a model's feature function from its `tinycnn.ext_features` settings (the parsed JSON object) and the file's name (for errors). */
+export type ExtFeatureFactory = (settings: Readonly<Record<string, unknown>>, file: string) => ExtFeatureFunction;
 
-const factories = new Map<string, ExtFeatureFactory>();
+/** Built in: the word-overlap features the shipped SM CNN was trained with (src/text/overlap.ts). */
+const factories = new Map<string, ExtFeatureFactory>([[OVERLAP_FEATURES, overlapFeatures]]);
 
 /**
  * Registers a feature function family under a name that weight files can refer to.
@@ -59,5 +61,5 @@ export function extFeaturesFromMetadata(metadata: Readonly<Record<string, string
     const known = [...factories.keys()];
     throw new PipelineError('EXT_FEATURES_UNKNOWN', file, `external features "${name}" are not registered (registered: ${known.length > 0 ? known.join(', ') : 'none'})`);
   }
-  return factory(settings as Record<string, unknown>);
+  return factory(settings as Record<string, unknown>, file);
 }

@@ -2,8 +2,9 @@
  * SM CNN's external features from the two texts: word overlap between question and answer,
  * computed exactly as the training side did (converters/train/overlap.py; the tests check
  * every TrecQA TEST pair against PyTorch's committed features). The spec travels in the
- * weight file's metadata (`tinycnn.ext_feats`): the stopword list and the training answers'
- * IDF values, each float32 value with the words that share it.
+ * weight file's metadata (`tinycnn.ext_features`, registered under its name by
+ * src/pipeline/ext-features.ts): the stopword list and the training answers' IDF values,
+ * each float32 value with the words that share it.
  *
  *   0  question tokens found in the answer / question tokens
  *   1  the same over question tokens that are not stopwords (0 when there are none)
@@ -16,36 +17,25 @@
  */
 import { TinyCnnError } from '../errors.js';
 
-/** The only feature set this build knows: the name stored in `tinycnn.ext_feats`. */
+/** The name this feature set has in `tinycnn.ext_features`. */
 export const OVERLAP_FEATURES = 'overlap-idf-v1';
-/** Features written per pair. */
-export const OVERLAP_FEATURE_COUNT = 4;
 
 /** Computes one pair's features into `out` (length >= 4). */
-export type ExtFeatures = (qTokens: readonly string[], aTokens: readonly string[], out: Float32Array) => void;
+export type OverlapFunction = (qTokens: readonly string[], aTokens: readonly string[], out: Float32Array) => void;
 
-/** `tinycnn.ext_feats` is missing, malformed or names a feature set this build does not know. */
+/** The settings in `tinycnn.ext_features` are not a usable overlap-idf-v1 spec. */
 export class ExtFeaturesError extends TinyCnnError {
   constructor(where: string, detail: string) {
-    super('EXT_FEATS_INVALID', `${where}: tinycnn.ext_feats ${detail}`);
+    super('EXT_FEATURES_INVALID', `${where}: tinycnn.ext_features ${detail}`);
   }
 }
 
 /**
- * Reads the feature spec from weight-file metadata and returns the feature function.
- * @param json the `tinycnn.ext_feats` value (compact JSON)
+ * The feature function of a weight file's `tinycnn.ext_features` settings.
+ * @param spec  the parsed settings: {"name": "overlap-idf-v1", "stopwords", "idf", "idf_other"}
  * @param where the weight file, for errors
  */
-export function overlapFeatures(json: string, where: string): ExtFeatures {
-  let spec: { name?: unknown; stopwords?: unknown; idf?: unknown; idf_other?: unknown };
-  try {
-    spec = JSON.parse(json);
-  } catch (error) {
-    throw new ExtFeaturesError(where, `is not JSON (${(error as Error).message})`);
-  }
-  if (spec?.name !== OVERLAP_FEATURES) {
-    throw new ExtFeaturesError(where, `names ${JSON.stringify(spec?.name)}, this build computes only ${OVERLAP_FEATURES}`);
-  }
+export function overlapFeatures(spec: Readonly<Record<string, unknown>>, where: string): OverlapFunction {
   const { stopwords, idf, idf_other: other } = spec;
   if (!Array.isArray(stopwords) || !stopwords.every((w) => typeof w === 'string')) {
     throw new ExtFeaturesError(where, 'has no "stopwords" list of strings');
