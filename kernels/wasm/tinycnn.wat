@@ -39,7 +39,7 @@
 (module
   (memory (export "memory") 1)
   ;; Bumped when a signature or a packed layout changes; JS refuses a module with another value.
-  (global (export "abi") i32 (i32.const 3))
+  (global (export "abi") i32 (i32.const 4))
   ;; 0: plain SIMD128, 1: relaxed SIMD.
   (global (export "flavour") i32 (i32.const FLAVOUR))
 
@@ -256,6 +256,8 @@
       (local.set $wp (i32.add (local.get $wp) (i32.mul (local.get $inBytes) (i32.const 8))))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $panel))))
+
+;;@include winograd.wat
 
   ;; Weight packing, once per layer at load (src/backend/wasm-pack.ts keeps the JS reference):
   ;;   dst (panels, cols, 8) <- src (rows, cols), panels = ceil(rows / 8), lanes past `rows` zero.

@@ -11,6 +11,13 @@
 
 export type BackendFlavour = 'js' | 'wasm-simd' | 'wasm-relaxed';
 
+/**
+ * How a backend computes its convolutions: 'direct' (a GEMM over k * dim per output), or
+ * 'winograd' (Toom-Cook F(m, k) along time, kernels/js/toom-cook.ts: fewer multiplies, a
+ * different rounding; filter heights without a plan still run direct).
+ */
+export type ConvAlgorithm = 'direct' | 'winograd';
+
 /** Nonlinearity applied by a fused op. */
 export type Activation = 'relu' | 'tanh' | 'none';
 
@@ -42,6 +49,9 @@ export interface Sentence {
 export interface Backend {
   /** Which kernels run: the name printed in logs and benchmark results. */
   readonly flavour: BackendFlavour;
+
+  /** The convolution algorithm it was created with. */
+  readonly conv: ConvAlgorithm;
 
   /** Packs one conv branch once, at load. weight: (filters, channels, k, dim), bias: (filters). */
   packConv(weight: Float32Array, bias: Float32Array, shape: ConvShape): PackedConv;
