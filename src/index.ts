@@ -9,8 +9,8 @@ export { loadModel, Model, type LoadOptions, type Prediction } from './model/mod
 export type { KimInput, SmInput, ModelInput } from './model/input.js';
 export { inputFromJson } from './model/input.js';
 export type { KimSpec, SmSpec, ModelSpec } from './model/spec.js';
-export type { Backend, BackendFlavour, Sentence } from './backend/backend.js';
-export { createBackend, type BackendChoice } from './backend/select.js';
+export type { Backend, BackendFlavour, ConvAlgorithm, Sentence } from './backend/backend.js';
+export { createBackend, type BackendChoice, type ConvChoice } from './backend/select.js';
 export { readSafetensors, type SafetensorsFile, type TensorView } from './safetensors/read.js';
 export { softmax } from '../kernels/js/softmax.js';
 export { TinyCnnError, WeightFileError, UnsupportedModelError, CertificateError, InputError, BackendError } from './errors.js';

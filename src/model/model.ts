@@ -4,8 +4,8 @@
  * a batch. This is what src/index.ts exports.
  */
 import { readFileSync } from 'node:fs';
-import type { Backend, BackendFlavour } from '../backend/backend.js';
-import { createBackend, type BackendChoice } from '../backend/select.js';
+import type { Backend, BackendFlavour, ConvAlgorithm } from '../backend/backend.js';
+import { createBackend, type BackendChoice, type ConvChoice } from '../backend/select.js';
 import { InputError, WeightFileError } from '../errors.js';
 import { softmax } from '../../kernels/js/softmax.js';
 import { readSafetensors } from '../safetensors/read.js';
@@ -24,6 +24,8 @@ export interface LoadOptions {
   name?: string;
   /** A precompiled wasm module for the SIMD backends (edge runtimes that forbid compiling from bytes). */
   wasmModule?: WebAssembly.Module;
+  /** Convolution algorithm when `backend` is not a Backend: 'auto' (default: $TINYCNN_CONV, else Winograd), 'direct', 'winograd'. */
+  conv?: ConvChoice;
 }
 
 /** The answer for one input. */
@@ -56,7 +58,7 @@ export function loadModel(source: string | Uint8Array, options: LoadOptions = {}
   const weights = readSafetensors(bytes, file);
   const spec = readModelSpec(weights);
   const backend =
-    typeof options.backend === 'object' ? options.backend : createBackend({ backend: options.backend, wasmModule: options.wasmModule });
+    typeof options.backend === 'object' ? options.backend : createBackend({ backend: options.backend, wasmModule: options.wasmModule, conv: options.conv });
   const model = new Model(file, spec, weights.metadata, backend, spec.kind === 'kim' ? new KimForward(spec, weights, backend) : new SmForward(spec, weights, backend));
   if (options.verify !== false) model.verify();
   return model;
@@ -82,6 +84,11 @@ export class Model {
   /** The kernels this model runs on. */
   get flavour(): BackendFlavour {
     return this.backend.flavour;
+  }
+
+  /** The convolution algorithm its backend runs. */
+  get conv(): ConvAlgorithm {
+    return this.backend.conv;
   }
 
   /** Re-runs the parity certificate; throws CertificateError if it fails; undefined when the file has none. */
