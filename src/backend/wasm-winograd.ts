@@ -31,6 +31,9 @@ export interface WasmWinogradConv extends PackedConv {
  */
 export const WINOGRAD_CHUNK_BYTES = 256 * 1024;
 
+/** Bytes past M where winograd_gemm sends the sums of a repeated last panel. */
+const M_DUMMY_BYTES = 64;
+
 const TILE_INTS = 3; // a tile descriptor: [first padded row byte offset, out byte offset, valid outputs]
 
 /** Packs weight (filters, channels, k, dim) and bias (filters) for F(plan.m, k); returns the handle. */
@@ -109,7 +112,7 @@ export function winogradConvBank(
     for (const s of sentences) tiles += tilesOf(s.tokens, conv.plan);
     maxTiles = Math.max(maxTiles, tiles);
     const chunk = chunkTiles(conv.plan, kc, tiles);
-    vBytes = Math.max(vBytes, align(conv.plan.alpha * chunk * kc * 4) + align(conv.plan.alpha * chunk * PANEL * 4));
+    vBytes = Math.max(vBytes, align(conv.plan.alpha * chunk * kc * 4) + align(conv.panels * conv.plan.alpha * chunk * PANEL * 4 + M_DUMMY_BYTES));
   }
   for (let s = 0; s < batch; s++) {
     const { data, tokens } = sentences[s];
@@ -121,7 +124,7 @@ export function winogradConvBank(
   }
 
   // scratch, bytes: desc (tiles, 3) i32 | out (batch, width) f32 | input (channels, rows, dim) f32
-  //                 | landing (channels, maxTokens, dim) f32 | V (alpha, chunk, kc) f32 + M (alpha, chunk, 8) f32
+  //                 | landing (channels, maxTokens, dim) f32 | V (alpha, chunk, kc) f32 | M (panels, alpha, chunk, 8) f32 + dummy
   const chanBytes = rows * dim * 4;
   const descBytes = align(maxTiles * TILE_INTS * 4);
   const outBytes = align(batch * width * 4);

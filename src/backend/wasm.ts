@@ -93,7 +93,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       const run = live();
       checkConvPacking(flavour, weight, bias, shape);
       const { filters, channels, k, dim } = shape;
-      const plan = conv === 'winograd' ? (options.winogradPlan ?? winogradPlanFor)(k) : undefined;
+      // Winograd where k has a plan and a row holds at least one f32x4 (the input transform's step)
+      const plan = conv === 'winograd' && dim >= 4 ? (options.winogradPlan ?? winogradPlanFor)(k) : undefined;
       if (plan) return packWinogradConv(heap, run, owner, weight, bias, shape, plan);
       const panels = panelsFor(filters);
       // (filters, channels, k, dim) packs as (filters, channels * k * dim) rows: (panels, channels, k * dim, 8)
