@@ -18,68 +18,64 @@
   ;; Packed transformed weight (winograd_pack writes it): (panels, alpha, channels * dim, 8),
   ;; filter f = 8 * panel + lane; lanes >= filters are 0.
 
-  ;; dst (panels, alpha, channels * dim, 8) <- U[f, x, c, d] = sum_j G[x, j] w[f, c, j, d], from
-  ;; src (filters, channels, k, dim) and G (alpha, k) f32. Four d at a time in f32x4 (MADD), so
-  ;; this load-time loop stays short in a cold process; the js backend computes U in float64,
-  ;; and the golden and parity errors of the two show no difference that U's rounding explains.
-  (func (export "winograd_pack")
-    (param $dst i32) (param $src i32)
+  ;; u (filters, alpha, channels, dim) <- U[f, x, c, d] = sum_j G[x, j] w[f, c, j, d], from
+  ;; src (filters, channels, k, dim) and G (alpha, k) f32; `pack` then lays U out as
+  ;; (panels, alpha, channels * dim, 8) for winograd_gemm. Float32 (MADD), four d at a time with
+  ;; one G coefficient per row pass, so the loop stays short in a cold process, where it runs as
+  ;; Liftoff's baseline code; the js backend computes U in float64, and the golden and parity
+  ;; errors of the two show no difference that U's rounding explains.
+  (func (export "winograd_weights")
+    (param $u i32) (param $src i32)
     (param $filters i32) (param $channels i32) (param $k i32) (param $dim i32) (param $alpha i32)
     (param $g i32)     ;; (alpha, k) f32
-    (local $f i32) (local $c i32) (local $x i32) (local $j i32) (local $d i32) (local $n i32)
-    (local $in i32) (local $out i32) (local $gx i32) (local $pw i32) (local $rowBytes i32) (local $kBytes i32)
-    (local $acc v128) (local $s v128) (local $w v128)
+    (local $fc i32) (local $x i32) (local $j i32) (local $rowBytes i32) (local $in i32) (local $gx i32)
+    (local $ps i32) (local $pu i32) (local $end i32) (local $vecEnd i32) (local $s v128) (local $w v128) (local $acc v128)
     (local.set $rowBytes (i32.shl (local.get $dim) (i32.const 2)))
-    (local.set $kBytes (i32.mul (local.get $channels) (local.get $rowBytes)))
-    ;; every byte of the packed layer, padding lanes included
-    (memory.fill (local.get $dst) (i32.const 0)
-      (i32.shl (i32.mul (i32.mul (i32.shr_u (i32.add (local.get $filters) (i32.const 7)) (i32.const 3))
-        (local.get $alpha)) (local.get $kBytes)) (i32.const 3)))
-    (block $filtersDone (loop $filter
-      (br_if $filtersDone (i32.ge_u (local.get $f) (local.get $filters)))
-      (local.set $c (i32.const 0))
-      (loop $channel
-        (local.set $x (i32.const 0))
-        (loop $plane
-          ;; out: (panel f >> 3, plane x, float c * dim, lane f & 7)
-          (local.set $out (i32.add (local.get $dst) (i32.add
-            (i32.shl (i32.add (i32.mul (i32.add (i32.mul (i32.shr_u (local.get $f) (i32.const 3)) (local.get $alpha)) (local.get $x))
-              (local.get $kBytes)) (i32.mul (local.get $c) (local.get $rowBytes))) (i32.const 3))
-            (i32.shl (i32.and (local.get $f) (i32.const 7)) (i32.const 2)))))
-          (local.set $in (i32.mul (i32.add (i32.mul (local.get $f) (local.get $channels)) (local.get $c))
-            (i32.mul (local.get $k) (local.get $rowBytes))))
-          (local.set $in (i32.add (local.get $src) (local.get $in)))
-          (local.set $gx (i32.add (local.get $g) (i32.shl (i32.mul (local.get $x) (local.get $k)) (i32.const 2))))
-          (local.set $d (i32.const 0))
-          (block $dDone (loop $dims
-            (br_if $dDone (i32.ge_u (local.get $d) (local.get $dim)))
-            (local.set $n (i32.sub (local.get $dim) (local.get $d))) ;; 4 at a time, then 1
-            (local.set $acc (v128.const i64x2 0 0))
-            (local.set $j (i32.const 0))
-            (loop $tap
-              (local.set $s (v128.load32_splat (i32.add (local.get $gx) (i32.shl (local.get $j) (i32.const 2)))))
-              (local.set $pw (i32.add (i32.add (local.get $in) (i32.shl (local.get $d) (i32.const 2)))
-                (i32.mul (local.get $j) (local.get $rowBytes))))
-              (local.set $w (if (result v128) (i32.ge_u (local.get $n) (i32.const 4))
-                (then (v128.load (local.get $pw)))
-                (else (v128.load32_zero (local.get $pw))))) ;; the last d < 4: one lane, no read past the weight
-              MADD($acc, $s, $w)
-              (br_if $tap (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $k))))
-            (v128.store32_lane 0 (local.get $out) (local.get $acc))
-            (if (i32.ge_u (local.get $n) (i32.const 4)) (then
-              (v128.store32_lane offset=32 1 (local.get $out) (local.get $acc))
-              (v128.store32_lane offset=64 2 (local.get $out) (local.get $acc))
-              (v128.store32_lane offset=96 3 (local.get $out) (local.get $acc))
-              (local.set $out (i32.add (local.get $out) (i32.const 128)))
-              (local.set $d (i32.add (local.get $d) (i32.const 4))))
-            (else
-              (local.set $out (i32.add (local.get $out) (i32.const 32)))
-              (local.set $d (i32.add (local.get $d) (i32.const 1)))))
-            (br $dims)))
-          (br_if $plane (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 1))) (local.get $alpha))))
-        (br_if $channel (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $channels))))
-      (local.set $f (i32.add (local.get $f) (i32.const 1)))
-      (br $filter))))
+    (local.set $fc (i32.mul (local.get $filters) (local.get $channels)))
+    ;; u walks (f, x, c) rows in order; the (f, c) source block sits at src + (f * channels + c) * k * rowBytes
+    (block $done (loop $filterChannel
+      (br_if $done (i32.eqz (local.get $fc)))
+      (local.set $x (i32.const 0))
+      (loop $plane
+        (local.set $gx (i32.add (local.get $g) (i32.shl (i32.mul (local.get $x) (local.get $k)) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (loop $tap
+          (local.set $s (v128.load32_splat (i32.add (local.get $gx) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $ps (i32.add (local.get $src) (i32.mul (local.get $j) (local.get $rowBytes))))
+          (local.set $pu (local.get $u))
+          (local.set $end (i32.add (local.get $pu) (local.get $rowBytes)))
+          (local.set $vecEnd (i32.add (local.get $pu) (i32.and (local.get $rowBytes) (i32.const -16))))
+          (block $vecDone (loop $vec
+            (br_if $vecDone (i32.ge_u (local.get $pu) (local.get $vecEnd)))
+            ;; the first tap stores, the others add
+            (local.set $acc (select (v128.load (local.get $pu)) (v128.const i64x2 0 0) (local.get $j)))
+            (local.set $w (v128.load (local.get $ps)))
+            MADD($acc, $s, $w)
+            (v128.store (local.get $pu) (local.get $acc))
+            (local.set $ps (i32.add (local.get $ps) (i32.const 16)))
+            (local.set $pu (i32.add (local.get $pu) (i32.const 16)))
+            (br $vec)))
+          (block $oneDone (loop $one ;; dim % 4 floats, one lane each
+            (br_if $oneDone (i32.ge_u (local.get $pu) (local.get $end)))
+            (local.set $acc (select (v128.load32_zero (local.get $pu)) (v128.const i64x2 0 0) (local.get $j)))
+            (local.set $w (v128.load32_zero (local.get $ps)))
+            MADD($acc, $s, $w)
+            (v128.store32_lane 0 (local.get $pu) (local.get $acc))
+            (local.set $ps (i32.add (local.get $ps) (i32.const 4)))
+            (local.set $pu (i32.add (local.get $pu) (i32.const 4)))
+            (br $one)))
+          (br_if $tap (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $k))))
+        ;; the next plane's row of this (f, c): channels rows further on in u
+        (local.set $u (i32.add (local.get $u) (i32.mul (local.get $channels) (local.get $rowBytes))))
+        (br_if $plane (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 1))) (local.get $alpha))))
+      ;; next (f, c): channel c + 1 of the same filter starts one row after channel c's plane-0 row
+      (local.set $fc (i32.sub (local.get $fc) (i32.const 1)))
+      (local.set $src (i32.add (local.get $src) (i32.mul (local.get $k) (local.get $rowBytes))))
+      (local.set $u (i32.sub (local.get $u) (i32.mul (i32.mul (local.get $alpha) (local.get $channels)) (local.get $rowBytes))))
+      (local.set $u (i32.add (local.get $u) (local.get $rowBytes)))
+      (if (i32.eqz (i32.rem_u (local.get $fc) (local.get $channels))) (then ;; next filter: past its alpha * channels rows
+        (local.set $u (i32.add (local.get $u) (i32.mul (i32.mul (i32.sub (local.get $alpha) (i32.const 1)) (local.get $channels)) (local.get $rowBytes))))))
+      (br $filterChannel))))
 
   ;; The input transform for alpha = A (one function per A, 4..8, so the A rows of a tile live
   ;; in locals): for each tile t and channel c, 4 embedding floats at a time,

@@ -35,8 +35,8 @@ export interface KernelExports {
   /** dst (ceil(rows / 8), cols, 8) <- src (rows, cols); src may sit in dst's tail (see the .wat); tmp: 8 * cols floats. */
   pack(dst: number, src: number, rows: number, cols: number, tmp: number): void;
   tanh(p: number, n: number): void;
-  /** dst (panels, alpha, channels * dim, 8) <- G applied along k of src (filters, channels, k, dim); g: (alpha, k) f32. */
-  winograd_pack(dst: number, src: number, filters: number, channels: number, k: number, dim: number, alpha: number, g: number): void;
+  /** u (filters, alpha, channels, dim) <- G applied along k of src (filters, channels, k, dim); g: (alpha, k) f32. */
+  winograd_weights(u: number, src: number, filters: number, channels: number, k: number, dim: number, alpha: number, g: number): void;
   /** V (alpha, tiles, channels * dim) <- B^T (alpha, alpha) applied to each tile's alpha padded rows; one export per alpha. */
   winograd_input4: WinogradInput;
   winograd_input5: WinogradInput;
