@@ -110,6 +110,7 @@ export function winogradConvBank(
   }
   const pad = kMax - 1; // zero rows staged above each sentence
   let rows = 0; // staged rows of all sentences, per channel
+  let totalTokens = 0;
   let maxTokens = 0;
   let maxTiles = 0; // tiles of the conv with the most, over the batch
   for (const conv of bank) {
@@ -126,6 +127,7 @@ export function winogradConvBank(
     }
     rows += stagedRows(tokens, pad, bank);
     maxTokens = Math.max(maxTokens, tokens);
+    totalTokens += tokens;
   }
 
   // scratch, bytes: desc (tiles, 3) i32 | out (batch, width) f32 | input (channels, rows, dim) f32
@@ -139,7 +141,7 @@ export function winogradConvBank(
     descBytes + outBytes + inputBytes + landingBytes + vBytes,
     'a batch of {a} sentence(s) with {b} tokens in all',
     batch,
-    rows,
+    totalTokens,
   );
   const out = desc + descBytes;
   const input = out + outBytes;
