@@ -18,64 +18,60 @@
   ;; Packed transformed weight (winograd_pack writes it): (panels, alpha, channels * dim, 8),
   ;; filter f = 8 * panel + lane; lanes >= filters are 0.
 
-  ;; u (filters, alpha, channels, dim) <- U[f, x, c, d] = sum_j G[x, j] w[f, c, j, d], from
-  ;; src (filters, channels, k, dim) and G (alpha, k) f32; `pack` then lays U out as
-  ;; (panels, alpha, channels * dim, 8) for winograd_gemm. Float32 (MADD), four d at a time with
-  ;; one G coefficient per row pass, so the loop stays short in a cold process, where it runs as
-  ;; Liftoff's baseline code; the js backend computes U in float64, and the golden and parity
+  ;; The weight transform, once per conv at load, on weights already packed for the direct kernel:
+  ;;   dst (panels, alpha, channels * dim, 8) <- U[x, c, d] = sum_j G[x, j] W[c, j, d]
+  ;; where W (panels, channels, k * dim, 8) is what `pack` makes of (filters, channels, k, dim), so
+  ;; every load and store is a contiguous 8-filter group and the k groups of a (c, d) are loaded
+  ;; once for all alpha planes. One function per k (2..7), the taps unrolled: this loop runs once,
+  ;; in a cold process, as Liftoff's baseline code, where the instructions per multiply-add are
+  ;; what counts. Float32 (MADD); the js backend computes U in float64, and the golden and parity
   ;; errors of the two show no difference that U's rounding explains.
-  (func (export "winograd_weights")
-    (param $u i32) (param $src i32)
-    (param $filters i32) (param $channels i32) (param $k i32) (param $dim i32) (param $alpha i32)
-    (param $g i32)     ;; (alpha, k) f32
-    (local $fc i32) (local $x i32) (local $j i32) (local $rowBytes i32) (local $in i32) (local $gx i32)
-    (local $ps i32) (local $pu i32) (local $end i32) (local $vecEnd i32) (local $s v128) (local $w v128) (local $acc v128)
-    (local.set $rowBytes (i32.shl (local.get $dim) (i32.const 2)))
-    (local.set $fc (i32.mul (local.get $filters) (local.get $channels)))
-    ;; u walks (f, x, c) rows in order; the (f, c) source block sits at src + (f * channels + c) * k * rowBytes
-    (block $done (loop $filterChannel
-      (br_if $done (i32.eqz (local.get $fc)))
-      (local.set $x (i32.const 0))
-      (loop $plane
-        (local.set $gx (i32.add (local.get $g) (i32.shl (i32.mul (local.get $x) (local.get $k)) (i32.const 2))))
-        (local.set $j (i32.const 0))
-        (loop $tap
-          (local.set $s (v128.load32_splat (i32.add (local.get $gx) (i32.shl (local.get $j) (i32.const 2)))))
-          (local.set $ps (i32.add (local.get $src) (i32.mul (local.get $j) (local.get $rowBytes))))
-          (local.set $pu (local.get $u))
-          (local.set $end (i32.add (local.get $pu) (local.get $rowBytes)))
-          (local.set $vecEnd (i32.add (local.get $pu) (i32.and (local.get $rowBytes) (i32.const -16))))
-          (block $vecDone (loop $vec
-            (br_if $vecDone (i32.ge_u (local.get $pu) (local.get $vecEnd)))
-            ;; the first tap stores, the others add
-            (local.set $acc (select (v128.load (local.get $pu)) (v128.const i64x2 0 0) (local.get $j)))
-            (local.set $w (v128.load (local.get $ps)))
-            MADD($acc, $s, $w)
-            (v128.store (local.get $pu) (local.get $acc))
-            (local.set $ps (i32.add (local.get $ps) (i32.const 16)))
-            (local.set $pu (i32.add (local.get $pu) (i32.const 16)))
-            (br $vec)))
-          (block $oneDone (loop $one ;; dim % 4 floats, one lane each
-            (br_if $oneDone (i32.ge_u (local.get $pu) (local.get $end)))
-            (local.set $acc (select (v128.load32_zero (local.get $pu)) (v128.const i64x2 0 0) (local.get $j)))
-            (local.set $w (v128.load32_zero (local.get $ps)))
-            MADD($acc, $s, $w)
-            (v128.store32_lane 0 (local.get $pu) (local.get $acc))
-            (local.set $ps (i32.add (local.get $ps) (i32.const 4)))
-            (local.set $pu (i32.add (local.get $pu) (i32.const 4)))
-            (br $one)))
-          (br_if $tap (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $k))))
-        ;; the next plane's row of this (f, c): channels rows further on in u
-        (local.set $u (i32.add (local.get $u) (i32.mul (local.get $channels) (local.get $rowBytes))))
-        (br_if $plane (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 1))) (local.get $alpha))))
-      ;; next (f, c): channel c + 1 of the same filter starts one row after channel c's plane-0 row
-      (local.set $fc (i32.sub (local.get $fc) (i32.const 1)))
-      (local.set $src (i32.add (local.get $src) (i32.mul (local.get $k) (local.get $rowBytes))))
-      (local.set $u (i32.sub (local.get $u) (i32.mul (i32.mul (local.get $alpha) (local.get $channels)) (local.get $rowBytes))))
-      (local.set $u (i32.add (local.get $u) (local.get $rowBytes)))
-      (if (i32.eqz (i32.rem_u (local.get $fc) (local.get $channels))) (then ;; next filter: past its alpha * channels rows
-        (local.set $u (i32.add (local.get $u) (i32.mul (i32.mul (i32.sub (local.get $alpha) (i32.const 1)) (local.get $channels)) (local.get $rowBytes))))))
-      (br $filterChannel))))
+;;@repeat K 2 8
+  (func (export "winograd_weights${K}")
+    (param $dst i32)     ;; (panels, alpha, channels * dim, 8) f32
+    (param $w i32)       ;; (panels, channels, k * dim, 8) f32: the direct kernel's packed weight
+    (param $panels i32) (param $channels i32) (param $dim i32) (param $alpha i32)
+    (param $g i32)       ;; (alpha, k) f32
+    (local $p i32) (local $c i32) (local $x i32) (local $dEnd i32) (local $gx i32) (local $dp i32)
+    (local $planeBytes i32) (local $tapBytes i32) (local $acc0 v128) (local $acc1 v128) (local $s v128)
+;;@repeat J 0 K
+    (local $w${J}0 v128) (local $w${J}1 v128)
+;;@end J
+    (local.set $tapBytes (i32.shl (local.get $dim) (i32.const 5)))                             ;; one tap's dim groups
+    (local.set $planeBytes (i32.mul (local.get $channels) (local.get $tapBytes)))              ;; one plane of dst
+    (loop $panel
+      (local.set $c (local.get $channels))
+      (loop $channel
+        (local.set $dEnd (i32.add (local.get $w) (local.get $tapBytes)))
+        (loop $d
+;;@repeat J 0 K
+          (local.set $w${J}0 (v128.load (i32.add (local.get $w) (i32.mul (local.get $tapBytes) (i32.const ${J})))))
+          (local.set $w${J}1 (v128.load offset=16 (i32.add (local.get $w) (i32.mul (local.get $tapBytes) (i32.const ${J})))))
+;;@end J
+          (local.set $gx (local.get $g))
+          (local.set $dp (local.get $dst))
+          (local.set $x (local.get $alpha))
+          (loop $plane
+            (local.set $acc0 (v128.const i64x2 0 0)) (local.set $acc1 (v128.const i64x2 0 0))
+;;@repeat J 0 K
+            (local.set $s (v128.load32_splat offset=${4 * J} (local.get $gx)))
+            MADD($acc0, $s, $w${J}0) MADD($acc1, $s, $w${J}1)
+;;@end J
+            (v128.store (local.get $dp) (local.get $acc0))
+            (v128.store offset=16 (local.get $dp) (local.get $acc1))
+            (local.set $gx (i32.add (local.get $gx) (i32.const ${4 * K})))
+            (local.set $dp (i32.add (local.get $dp) (local.get $planeBytes)))
+            (br_if $plane (local.tee $x (i32.sub (local.get $x) (i32.const 1)))))
+          (local.set $w (i32.add (local.get $w) (i32.const 32)))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+          (br_if $d (i32.lt_u (local.get $w) (local.get $dEnd))))
+        ;; w: past tap 0 of this channel -> tap 0 of the next (or the next panel); dst runs on
+        (local.set $w (i32.add (local.get $w) (i32.mul (local.get $tapBytes) (i32.const ${K - 1}))))
+        (br_if $channel (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
+      ;; dst: past plane 0 of this panel -> the next panel
+      (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $planeBytes) (i32.sub (local.get $alpha) (i32.const 1)))))
+      (br_if $panel (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $panels)))))
+;;@end K
 
   ;; The input transform for alpha = A (one function per A, 4..8, so the A rows of a tile live
   ;; in locals): for each tile t and channel c, 4 embedding floats at a time,

@@ -22,6 +22,9 @@ type WinogradInput = (
   v: number, planeBytes: number, desc: number, tiles: number, channels: number, rowBytes: number, chanBytes: number, bt: number,
 ) => void;
 
+/** winograd_weightsK of kernels/wasm/winograd.wat (K = k, the filter height). */
+type WinogradWeights = (dst: number, w: number, panels: number, channels: number, dim: number, alpha: number, g: number) => void;
+
 /** The exports of kernels/wasm/tinycnn.wat. Pointers are byte offsets into `memory`. */
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
@@ -35,8 +38,13 @@ export interface KernelExports {
   /** dst (ceil(rows / 8), cols, 8) <- src (rows, cols); src may sit in dst's tail (see the .wat); tmp: 8 * cols floats. */
   pack(dst: number, src: number, rows: number, cols: number, tmp: number): void;
   tanh(p: number, n: number): void;
-  /** u (filters, alpha, channels, dim) <- G applied along k of src (filters, channels, k, dim); g: (alpha, k) f32. */
-  winograd_weights(u: number, src: number, filters: number, channels: number, k: number, dim: number, alpha: number, g: number): void;
+  /** dst (panels, alpha, channels * dim, 8) <- G (alpha, k) f32 applied to w (panels, channels, k * dim, 8) as `pack` makes it; one export per k. */
+  winograd_weights2: WinogradWeights;
+  winograd_weights3: WinogradWeights;
+  winograd_weights4: WinogradWeights;
+  winograd_weights5: WinogradWeights;
+  winograd_weights6: WinogradWeights;
+  winograd_weights7: WinogradWeights;
   /** V (alpha, tiles, channels * dim) <- B^T (alpha, alpha) applied to each tile's alpha padded rows; one export per alpha. */
   winograd_input4: WinogradInput;
   winograd_input5: WinogradInput;

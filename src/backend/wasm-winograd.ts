@@ -54,21 +54,21 @@ export function packWinogradConv(
   const b = heap.alloc(panels * PANEL * 4, what);
   const at = heap.alloc(m * alpha * 4, what);
   const bt = heap.alloc(alpha * alpha * 4, what);
-  // scratch, bytes: raw weight (filters, channels, k, dim) f32 | G (alpha, k) f32 | U (filters, alpha, channels, dim) f32
-  //                 | pack's panel (8, alpha * channels * dim) f32
-  const cols = alpha * channels * dim;
-  const src = heap.scratch(align(weight.length * 4) + align(alpha * k * 4) + align(filters * cols * 4) + PANEL * cols * 4, what);
+  // scratch, bytes: raw weight (filters, channels, k, dim) f32 | G (alpha, k) f32
+  //                 | W (panels, channels, k * dim, 8) f32, the direct layout | pack's panel (8, channels * k * dim) f32
+  const cols = channels * k * dim;
+  const src = heap.scratch(align(weight.length * 4) + align(alpha * k * 4) + align(panels * PANEL * cols * 4) + PANEL * cols * 4, what);
   const g = src + align(weight.length * 4);
-  const transformed = g + align(alpha * k * 4);
-  const tmp = transformed + align(filters * cols * 4);
+  const w = g + align(alpha * k * 4);
+  const tmp = w + align(panels * PANEL * cols * 4);
   const { f32 } = heap;
   packBias(f32, b >>> 2, bias);
   f32.set(plan.at, at >>> 2);
   f32.set(plan.bt, bt >>> 2);
   f32.set(weight, src >>> 2);
   f32.set(plan.g, g >>> 2);
-  kernels.winograd_weights(transformed, src, filters, channels, k, dim, alpha, g);
-  kernels.pack(u, transformed, filters, cols, tmp); // (filters, alpha * channels * dim) -> (panels, alpha, channels * dim, 8)
+  kernels.pack(w, src, filters, cols, tmp);
+  kernels[`winograd_weights${k as 2 | 3 | 4 | 5 | 6 | 7}`](u, w, panels, channels, dim, alpha, g);
   return { shape: { filters, channels, k, dim }, owner, plan, u, bias: b, panels, at, bt };
 }
 

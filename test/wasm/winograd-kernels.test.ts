@@ -1,5 +1,5 @@
 // The Winograd transforms in the kernel module (kernels/wasm/winograd.wat) against float64 in JS:
-// winograd_weights (U = G w, layout (filters, alpha, channels, dim)) and winograd_inputA
+// winograd_weightsK (U = G w, from and to 8-filter panels; padding lanes 0) and winograd_inputA
 // (V = B^T d, layout (alpha, tiles, channels * dim)) for every alpha, both flavours, odd dims
 // (the overlapping last step), two channels, and words left untouched outside the outputs.
 // The GEMMs and the output transform are checked end to end by parity.test.ts and golden.test.ts.
@@ -9,6 +9,7 @@ v8.setFlagsFromString('--experimental-wasm-relaxed-simd'); // Node 20: before an
 import { describe, expect, it } from 'vitest';
 import { toomCook, transformWeights } from '../../kernels/js/toom-cook.js';
 import { kernelModule, type KernelExports, type WasmFlavour } from '../../src/backend/wasm-module.js';
+import { packConvWeight, PANEL, panelsFor } from '../../src/backend/wasm-pack.js';
 import { randomFloats, randomInt } from '../helpers/random.js';
 
 const GARBAGE = 0x7fc0dead; // a NaN pattern: a word the kernel should not have written stands out
@@ -26,38 +27,48 @@ const close = (got: number, want: number, magnitude: number) => Math.abs(got - w
 
 for (const flavour of ['wasm-simd', 'wasm-relaxed'] as WasmFlavour[]) {
   describe(`Winograd transforms in wasm, ${flavour}`, () => {
-    it('winograd_weights: U = G w for every k and alpha <= 8, odd dims, two channels', () => {
+    it('winograd_weightsK: U = G w from the direct kernel\'s packed layout, for every k and alpha <= 8, odd dims, two channels', () => {
       for (let k = 2; k <= 7; k++) {
         for (let m = 1; m + k - 1 <= 8; m += 2) {
           const plan = toomCook(m, k);
-          const shape = { filters: randomInt(1, 10), channels: randomInt(1, 2), k, dim: [4, 7, 13, 50][randomInt(0, 3)] };
+          const { alpha } = plan;
+          const shape = { filters: randomInt(1, 19), channels: randomInt(1, 2), k, dim: [1, 4, 7, 13, 50][randomInt(0, 4)] };
           const { filters, channels, dim } = shape;
+          const panels = panelsFor(filters);
           const weight = randomFloats(filters * channels * k * dim);
-          const want = new Float32Array(filters * plan.alpha * channels * dim);
+          const want = new Float32Array(filters * alpha * channels * dim); // (filters, alpha, channels, dim)
           transformWeights(want, weight, shape, plan);
-          const src = 64;
-          const g = src + weight.length * 4 + 64;
-          const u = g + plan.alpha * k * 4 + 64;
-          const end = u + want.length * 4;
+          const packed = new Float32Array(panels * PANEL * channels * k * dim); // (panels, channels, k * dim, 8)
+          packConvWeight(packed, 0, weight, shape);
+          const w = 64;
+          const g = w + packed.length * 4 + 64;
+          const u = g + alpha * k * 4 + 64;
+          const end = u + panels * alpha * channels * dim * PANEL * 4;
           const wasm = kernels(flavour, end + 64);
           const f32 = new Float32Array(wasm.memory.buffer);
-          f32.set(weight, src >>> 2);
+          f32.set(packed, w >>> 2);
           f32.set(plan.g, g >>> 2);
-          wasm.winograd_weights(u, src, filters, channels, k, dim, plan.alpha, g);
-          const got = new Float32Array(wasm.memory.buffer, u, want.length);
-          for (let f = 0; f < filters; f++) {
-            for (let x = 0; x < plan.alpha; x++) {
+          wasm[`winograd_weights${k as 2 | 3 | 4 | 5 | 6 | 7}`](u, w, panels, channels, dim, alpha, g);
+          const got = new Float32Array(wasm.memory.buffer, u, (end - u) / 4); // (panels, alpha, channels * dim, 8)
+          for (let f = 0; f < panels * PANEL; f++) {
+            for (let x = 0; x < alpha; x++) {
               for (let c = 0; c < channels; c++) {
                 for (let d = 0; d < dim; d++) {
-                  const at = ((f * plan.alpha + x) * channels + c) * dim + d;
+                  const at = (((f >> 3) * alpha + x) * channels * dim + c * dim + d) * PANEL + (f & 7);
+                  if (f >= filters) {
+                    if (got[at] !== 0) expect.fail(`F(${m}, ${k}) ${JSON.stringify(shape)}: padding lane ${f} holds ${got[at]}`);
+                    continue;
+                  }
+                  const ref = want[((f * alpha + x) * channels + c) * dim + d];
                   let magnitude = 0;
                   for (let j = 0; j < k; j++) magnitude += Math.abs(plan.g[x * k + j] * weight[((f * channels + c) * k + j) * dim + d]);
-                  if (!close(got[at], want[at], magnitude)) expect.fail(`F(${m}, ${k}) ${JSON.stringify(shape)}: U[${f}, ${x}, ${c}, ${d}] = ${got[at]}, float64 says ${want[at]}`);
+                  if (!close(got[at], ref, magnitude)) expect.fail(`F(${m}, ${k}) ${JSON.stringify(shape)}: U[${f}, ${x}, ${c}, ${d}] = ${got[at]}, float64 says ${ref}`);
                 }
               }
             }
           }
           expect(new Uint32Array(wasm.memory.buffer)[end >>> 2], 'a word after U was written').toBe(GARBAGE);
+          expect(new Uint32Array(wasm.memory.buffer)[(u >>> 2) - 1], 'a word before U was written').toBe(GARBAGE);
         }
       }
     });
