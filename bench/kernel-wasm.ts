@@ -156,16 +156,20 @@ function main(): void {
   }
 
   console.log(`winograd: F(m, k) for k:m = ${Object.entries(tiles).map(([k, m]) => `${k}:${m}`).join(', ')}`);
-  console.log('\n| kernel | MFLOP | flavour | p50 us (min-max of rounds) | GFLOP/s (effective for winograd) | % of peak |');
-  console.log('|---|---:|---|---:|---:|---:|');
+  console.log('\n| kernel | MFLOP | flavour | p50 us (min-max of rounds) | GFLOP/s (effective for winograd) | % of peak | time / direct, per round (min-max) |');
+  console.log('|---|---:|---|---:|---:|---:|---:|');
   for (const c of cases) {
     for (const f of FLAVOURS) {
       const xs = samples.get(`${c.name}|${f}`)!;
       const p50 = median(xs);
       const gflops = c.flops / (p50 * 1000);
+      // Winograd's time over the same flavour's direct time, taken within each round (same load)
+      const direct = f.endsWith(' winograd') ? samples.get(`${c.name}|${f.slice(0, -' winograd'.length)}`)! : undefined;
+      const ratios = direct ? xs.map((x, r) => x / direct[r]) : [];
+      const ratio = direct ? `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})` : '';
       console.log(
         `| ${c.name} | ${(c.flops / 1e6).toFixed(2)} | ${f} | ${p50.toFixed(1)} (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}) | ` +
-          `${gflops.toFixed(1)} | ${((100 * gflops) / peak).toFixed(0)}% |`,
+          `${gflops.toFixed(1)} | ${((100 * gflops) / peak).toFixed(0)}% | ${ratio} |`,
       );
     }
   }
