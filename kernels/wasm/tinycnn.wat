@@ -5,7 +5,7 @@
 ;; WAT we choose exactly which v128 values are live in it, which instruction does
 ;; each job (v128.load32_splat -> one vbroadcastss from memory, relaxed_madd ->
 ;; one vfmadd231ps), and what the loop looks like to V8's optimiser. There is no
-;; runtime, allocator or GC in the module: it is ~13 KB (4.2 KB of it the direct kernels; the Winograd ones are spliced in from winograd.wat), compiles and instantiates in under
+;; runtime, allocator or GC in the module: it is ~12 KB (4.2 KB of it the direct kernels; the Winograd ones are spliced in from winograd.wat and winograd-gemm.wat), compiles and instantiates in under
 ;; a millisecond, and JS owns the memory layout. kernels/build.mjs expands the
 ;; MADD macro (and ;;@define, ;;@repeat) and assembles two flavours from this one
 ;; source: plain SIMD128 (MADD = f32x4.mul + f32x4.add) and relaxed SIMD
@@ -258,6 +258,7 @@
       (br $panel))))
 
 ;;@include winograd.wat
+;;@include winograd-gemm.wat
 
   ;; Weight packing, once per layer at load (src/backend/wasm-pack.ts keeps the JS reference):
   ;;   dst (panels, cols, 8) <- src (rows, cols), panels = ceil(rows / 8), lanes past `rows` zero.

@@ -1,5 +1,5 @@
 /**
- * The wasm backend's Winograd convolution (kernels/wasm/winograd.wat, F(m, k) from
+ * The wasm backend's Winograd convolution (kernels/wasm/winograd.wat + winograd-gemm.wat, F(m, k) from
  * kernels/js/toom-cook.ts): packing a conv's transformed weights once at load, and one
  * convMaxPool call over a bank of such convs — stage the sentences with their zero
  * padding, describe every tile of m outputs, then per conv and per chunk of tiles the

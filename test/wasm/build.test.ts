@@ -21,7 +21,7 @@ describe('kernel build', () => {
   it('the embedded modules were assembled from the current .wat sources (else: npm run build)', () => {
     // tinycnn.wat, the files it splices in with ;;@include (in order), peak.wat
     const included = [...wat('tinycnn.wat').matchAll(/^\s*;;@include\s+(\S+)\s*$/gm)].map((match) => match[1]);
-    expect(included).toEqual(['winograd.wat']);
+    expect(included).toEqual(['winograd.wat', 'winograd-gemm.wat']);
     const hash = createHash('sha256').update(wat('tinycnn.wat'));
     for (const name of included) hash.update(wat(name));
     expect(KERNELS_SOURCE_SHA256, 'kernels/wasm/generated/modules.ts is stale: run `npm run build`').toBe(hash.update(wat('peak.wat')).digest('hex'));
@@ -31,6 +31,7 @@ describe('kernel build', () => {
     const { text } = readKernelSource();
     expect(text).not.toMatch(/^\s*;;@include/m);
     expect(text).toContain(wat('winograd.wat').trimEnd());
+    expect(text).toContain(wat('winograd-gemm.wat').trimEnd());
   });
 
   it('one source, two flavours: they differ only in how MADD is expanded', () => {
