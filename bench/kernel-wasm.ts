@@ -3,22 +3,27 @@
  * max over time) and the dense heads of Kim CNN and SM CNN, timed through the
  * Backend interface (so staging and copy-out are included), in GFLOP/s and as a
  * share of the machine's register-only f32x4 multiply-add peak measured in the
- * same run. Both flavours and the shapes are interleaved in rounds; each figure
- * is the median over rounds of the per-round median call time (min-max shown).
+ * same run. Both flavours, both conv algorithms (direct, winograd) and the shapes
+ * are interleaved in rounds; each figure is the median over rounds of the
+ * per-round median call time (min-max shown).
  *
  * FLOPs: 2 * (tokens + k - 1) * (channels * k * dim) * filters per conv — the wide
- * convolution as PyTorch computes it, zero padding rows included.
+ * convolution as PyTorch computes it, zero padding rows included. For Winograd the
+ * same count over its time is an *effective* rate: it can pass the peak, because
+ * F(m, k) does fewer multiplies than the count says.
  *
- *   npm run bench:kernels            (add -- --quick for a short run)
+ *   npm run bench:kernels            (add -- --quick for a short run, --only=NAME for some cases,
+ *                                     --tiles=3:6,4:5,5:4 for other Winograd tile sizes m by k)
  */
 import * as v8 from 'node:v8';
 import * as os from 'node:os';
 import { readFileSync } from 'node:fs';
-import type { Backend, ConvShape, PackedConv, Sentence } from '../src/backend/backend.js';
+import type { Backend, ConvAlgorithm, ConvShape, PackedConv, Sentence } from '../src/backend/backend.js';
 import { createWasmBackend } from '../src/backend/wasm.js';
 import { decodeBase64, type WasmFlavour } from '../src/backend/wasm-module.js';
 import { PEAK_RELAXED_BASE64, PEAK_SIMD_BASE64 } from '../kernels/wasm/generated/modules.js';
 import { probeValues } from '../src/model/probe.js';
+import { DEFAULT_TILE, winogradPlanFor } from '../kernels/js/toom-cook.js';
 
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd'); // Node 20; on by default in 22/24
 
@@ -26,7 +31,12 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7); // run the cases whose name contains this
 const ROUNDS = quick ? 5 : 15;
 const ROUND_MS = quick ? 40 : 600; // per round, shared by all cases and flavours
-const FLAVOURS: WasmFlavour[] = ['wasm-simd', 'wasm-relaxed'];
+const tilesArg = process.argv.find((a) => a.startsWith('--tiles='))?.slice(8); // e.g. 3:6,4:5,5:4
+const tiles: Record<number, number> = tilesArg ? Object.fromEntries(tilesArg.split(',').map((kv) => kv.split(':').map(Number))) : DEFAULT_TILE;
+const winogradPlan = (k: number) => winogradPlanFor(k, tiles);
+/** What runs: a kernel flavour with a conv algorithm ('wasm-simd', 'wasm-simd winograd', ...). */
+type Variant = `${WasmFlavour}${'' | ' winograd'}`;
+const FLAVOURS: Variant[] = ['wasm-simd', 'wasm-relaxed', 'wasm-simd winograd', 'wasm-relaxed winograd'];
 
 /** Best GFLOP/s over the peak loops (8..14 chains) of one flavour; the best of the two flavours is "peak". */
 function measurePeak(flavour: WasmFlavour): { gflops: number; chains: number } {
@@ -51,7 +61,7 @@ function measurePeak(flavour: WasmFlavour): { gflops: number; chains: number } {
 interface Case {
   name: string;
   flops: number;
-  run: Record<WasmFlavour, () => void>;
+  run: Record<Variant, () => void>;
 }
 
 let seed = 7;
@@ -61,7 +71,7 @@ const floats = (n: number, scale: number): Float32Array => {
   return v;
 };
 
-function convCase(name: string, backends: Record<WasmFlavour, Backend>, shapes: ConvShape[], tokens: number[], act: 'relu' | 'tanh'): Case {
+function convCase(name: string, backends: Record<Variant, Backend>, shapes: ConvShape[], tokens: number[], act: 'relu' | 'tanh'): Case {
   const { channels, dim } = shapes[0];
   const sentences: Sentence[] = tokens.map((t) => ({ tokens: t, data: floats(channels * t * dim, 1) }));
   const weights = shapes.map((s) => ({ s, w: floats(s.filters * s.channels * s.k * s.dim, 0.05), b: floats(s.filters, 0.05) }));
@@ -69,7 +79,7 @@ function convCase(name: string, backends: Record<WasmFlavour, Backend>, shapes: 
   const features = new Float32Array(tokens.length * filters);
   let flops = 0;
   for (const s of shapes) for (const t of tokens) flops += 2 * (t + s.k - 1) * s.channels * s.k * s.dim * s.filters;
-  const run = {} as Record<WasmFlavour, () => void>;
+  const run = {} as Record<Variant, () => void>;
   for (const flavour of FLAVOURS) {
     const packed: PackedConv[] = weights.map(({ s, w, b }) => backends[flavour].packConv(w, b, s));
     run[flavour] = () => backends[flavour].convMaxPool(features, filters, 0, packed, sentences, act);
@@ -77,12 +87,12 @@ function convCase(name: string, backends: Record<WasmFlavour, Backend>, shapes: 
   return { name, flops, run };
 }
 
-function denseCase(name: string, backends: Record<WasmFlavour, Backend>, outF: number, inF: number, batch: number): Case {
+function denseCase(name: string, backends: Record<Variant, Backend>, outF: number, inF: number, batch: number): Case {
   const w = floats(outF * inF, 0.05);
   const b = floats(outF, 0.05);
   const x = floats(batch * inF, 1);
   const out = new Float32Array(batch * outF);
-  const run = {} as Record<WasmFlavour, () => void>;
+  const run = {} as Record<Variant, () => void>;
   for (const flavour of FLAVOURS) {
     const packed = backends[flavour].packDense(w, b, outF, inF);
     run[flavour] = () => backends[flavour].dense(out, packed, x, batch, 'tanh');
@@ -96,7 +106,13 @@ const median = (xs: number[]): number => {
 };
 
 function main(): void {
-  const backends = { 'wasm-simd': createWasmBackend({ flavour: 'wasm-simd' }), 'wasm-relaxed': createWasmBackend({ flavour: 'wasm-relaxed' }) };
+  const backend = (flavour: WasmFlavour, conv: ConvAlgorithm) => createWasmBackend({ flavour, conv, winogradPlan });
+  const backends: Record<Variant, Backend> = {
+    'wasm-simd': backend('wasm-simd', 'direct'),
+    'wasm-relaxed': backend('wasm-relaxed', 'direct'),
+    'wasm-simd winograd': backend('wasm-simd', 'winograd'),
+    'wasm-relaxed winograd': backend('wasm-relaxed', 'winograd'),
+  };
   const kim = (channels: number): ConvShape[] => [3, 4, 5].map((k) => ({ filters: 100, channels, k, dim: 300 }));
   const sm: ConvShape[] = [{ filters: 100, channels: 1, k: 5, dim: 50 }];
   const cases: Case[] = [
@@ -139,16 +155,21 @@ function main(): void {
     }
   }
 
-  console.log('\n| kernel | MFLOP | flavour | p50 us (min-max of rounds) | GFLOP/s | % of peak |');
-  console.log('|---|---:|---|---:|---:|---:|');
+  console.log(`winograd: F(m, k) for k:m = ${Object.entries(tiles).map(([k, m]) => `${k}:${m}`).join(', ')}`);
+  console.log('\n| kernel | MFLOP | flavour | p50 us (min-max of rounds) | GFLOP/s (effective for winograd) | % of peak | time / direct, per round (min-max) |');
+  console.log('|---|---:|---|---:|---:|---:|---:|');
   for (const c of cases) {
     for (const f of FLAVOURS) {
       const xs = samples.get(`${c.name}|${f}`)!;
       const p50 = median(xs);
       const gflops = c.flops / (p50 * 1000);
+      // Winograd's time over the same flavour's direct time, taken within each round (same load)
+      const direct = f.endsWith(' winograd') ? samples.get(`${c.name}|${f.slice(0, -' winograd'.length)}`)! : undefined;
+      const ratios = direct ? xs.map((x, r) => x / direct[r]) : [];
+      const ratio = direct ? `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})` : '';
       console.log(
         `| ${c.name} | ${(c.flops / 1e6).toFixed(2)} | ${f} | ${p50.toFixed(1)} (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}) | ` +
-          `${gflops.toFixed(1)} | ${((100 * gflops) / peak).toFixed(0)}% |`,
+          `${gflops.toFixed(1)} | ${((100 * gflops) / peak).toFixed(0)}% | ${ratio} |`,
       );
     }
   }

@@ -24,7 +24,7 @@ import { ratios, summarise, targets } from './stats.mjs';
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const REPO = dirname(BENCH);
 /** Too slow for the batch-32 throughput cases (a second per call): latency cases only. */
-const SLOW = new Set(['tfjs-cpu', 'naive-js']);
+const SLOW = new Set(['tfjs-cpu', 'naive-js', 'tinycnn-js-direct']);
 const log = (...parts) => console.error(...parts);
 
 /** The ONNX files for the ORT peers, made by converters/export_onnx.py and cached by weight hash. */
@@ -167,7 +167,8 @@ export async function runBenchmark(options = {}) {
   const tinycnnInfo = info.tinycnn ?? {};
   return {
     machine: machineTag({
-      flavours: (layout.tinycnn ?? []).filter((r) => r.startsWith('tinycnn-')).map((r) => r.slice('tinycnn-'.length)),
+      flavours: (layout.tinycnn ?? []).filter((r) => r.startsWith('tinycnn-') && !r.endsWith('-direct')).map((r) => r.slice('tinycnn-'.length)),
+      convs: tinycnnInfo.convs,
       auto_flavour: tinycnnInfo.auto_flavour,
       relaxed_simd: tinycnnInfo.relaxed_simd,
     }),

@@ -40,8 +40,8 @@ export type { KimInput, KimSpec } from './model/kim/architecture.js';
 export type { SmInput, SmSpec } from './model/sm/architecture.js';
 export type { ModelInput, ModelSpec } from './model/registry.js';
 /** The kernels a model runs on, chosen at load (or shared between models). */
-export type { Backend, BackendFlavour, Sentence } from './backend/backend.js';
-export { createBackend, type BackendChoice } from './backend/select.js';
+export type { Backend, BackendFlavour, ConvAlgorithm, Sentence } from './backend/backend.js';
+export { createBackend, type BackendChoice, type ConvChoice } from './backend/select.js';
 
 // --- building blocks
 /** Text -> tokens, castorini-compatible (the mode a weight file names under `tinycnn.tokenizer`). */

@@ -2,10 +2,11 @@
  * tinycnn itself, as users run it: the built package (build/src/index.js), one
  * model per backend flavour, timed through the allocation-free Model.forward().
  *
- * Runtimes: tinycnn-js, tinycnn-wasm-simd, tinycnn-wasm-relaxed — each offered
- * only when the engine really runs that flavour (createBackend may fall back, or
- * refuse, while the wasm backend is being written). This process also measures
- * the machine's WebAssembly SIMD peak (bench/simd-peak.mjs).
+ * Runtimes: tinycnn-js, tinycnn-wasm-simd, tinycnn-wasm-relaxed with the convolution
+ * a user gets by default (conv 'auto': Winograd unless TINYCNN_CONV says otherwise),
+ * and the same three with direct convolution (tinycnn-<flavour>-direct) — each offered
+ * only when the engine really runs that flavour (createBackend may fall back). This
+ * process also measures the machine's WebAssembly SIMD peak (bench/simd-peak.mjs).
  */
 import v8 from 'node:v8';
 import { PEAK_LOOPS, compilePeak, measurePeak } from '../simd-peak.mjs';
@@ -37,29 +38,35 @@ function autoFlavour() {
 
 /** @param {{ weights: { kim: string, sm: string } }} ctx */
 export async function open({ weights }) {
-  /** flavour -> { kim: Model, sm: Model } */
+  /** runtime -> { kim: Model, sm: Model } */
   const models = new Map();
+  /** runtime -> the convolution algorithm its models run */
+  const convs = {};
   const runtimes = [];
   const unavailable = {};
   for (const flavour of FLAVOURS) {
-    const runtime = `tinycnn-${flavour}`;
-    try {
-      // verify: true re-runs each file's parity certificate on this backend.
-      const kim = engine.loadModel(weights.kim, { backend: flavour, verify: true });
-      const sm = engine.loadModel(weights.sm, { backend: flavour, verify: true });
-      if (kim.flavour !== flavour) {
-        unavailable[runtime] = `createBackend('${flavour}') ran ${kim.flavour}`;
-        continue;
+    for (const conv of ['auto', 'direct']) {
+      const runtime = `tinycnn-${flavour}${conv === 'direct' ? '-direct' : ''}`;
+      try {
+        // verify: true re-runs each file's parity certificate on this backend.
+        const kim = engine.loadModel(weights.kim, { backend: flavour, conv, verify: true });
+        const sm = engine.loadModel(weights.sm, { backend: flavour, conv, verify: true });
+        if (kim.flavour !== flavour) {
+          unavailable[runtime] = `createBackend('${flavour}') ran ${kim.flavour}`;
+          continue;
+        }
+        models.set(runtime, { kim, sm });
+        runtimes.push(runtime);
+        convs[runtime] = kim.conv;
+      } catch (error) {
+        unavailable[runtime] = String(error instanceof Error ? error.message : error).split('\n')[0];
       }
-      models.set(flavour, { kim, sm });
-      runtimes.push(runtime);
-    } catch (error) {
-      unavailable[runtime] = String(error instanceof Error ? error.message : error).split('\n')[0];
     }
   }
   const info = {
     relaxed_simd: !relaxedSupported ? 'unsupported' : relaxedFlag ? 'behind --experimental-wasm-relaxed-simd (set by the bench)' : 'on by default',
-    flavours: [...models.keys()],
+    flavours: [...new Set([...models.values()].map(({ kim }) => kim.flavour))],
+    convs,
     auto_flavour: autoFlavour(),
   };
 
@@ -69,7 +76,7 @@ export async function open({ weights }) {
     info,
     /** The timed call is one Model.forward() over the case's whole batch. */
     async prepare(runtime, c) {
-      const model = models.get(runtime.slice('tinycnn-'.length))[c.model];
+      const model = models.get(runtime)[c.model];
       const inputs =
         c.model === 'kim'
           ? c.x.map((data) => ({ x: { data, tokens: c.tokens } }))

@@ -5,7 +5,7 @@
 ;; WAT we choose exactly which v128 values are live in it, which instruction does
 ;; each job (v128.load32_splat -> one vbroadcastss from memory, relaxed_madd ->
 ;; one vfmadd231ps), and what the loop looks like to V8's optimiser. There is no
-;; runtime, allocator or GC in the module: it is ~4.2 KB, compiles and instantiates in under
+;; runtime, allocator or GC in the module: it is ~12 KB (4.2 KB of it the direct kernels; the Winograd ones are spliced in from winograd.wat and winograd-gemm.wat), compiles and instantiates in under
 ;; a millisecond, and JS owns the memory layout. kernels/build.mjs expands the
 ;; MADD macro (and ;;@define, ;;@repeat) and assembles two flavours from this one
 ;; source: plain SIMD128 (MADD = f32x4.mul + f32x4.add) and relaxed SIMD
@@ -39,7 +39,7 @@
 (module
   (memory (export "memory") 1)
   ;; Bumped when a signature or a packed layout changes; JS refuses a module with another value.
-  (global (export "abi") i32 (i32.const 3))
+  (global (export "abi") i32 (i32.const 4))
   ;; 0: plain SIMD128, 1: relaxed SIMD.
   (global (export "flavour") i32 (i32.const FLAVOUR))
 
@@ -256,6 +256,9 @@
       (local.set $wp (i32.add (local.get $wp) (i32.mul (local.get $inBytes) (i32.const 8))))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $panel))))
+
+;;@include winograd.wat
+;;@include winograd-gemm.wat
 
   ;; Weight packing, once per layer at load (src/backend/wasm-pack.ts keeps the JS reference):
   ;;   dst (panels, cols, 8) <- src (rows, cols), panels = ceil(rows / 8), lanes past `rows` zero.

@@ -18,6 +18,13 @@ export type { ConvShape } from '../../kernels/shapes.js';
 /** Which kernels run: the plain TypeScript reference, or the wasm kernels with or without relaxed SIMD. */
 export type BackendFlavour = 'js' | 'wasm-simd' | 'wasm-relaxed';
 
+/**
+ * How a backend computes its convolutions: 'direct' (a GEMM over k * dim per output), or
+ * 'winograd' (Toom-Cook F(m, k) along time, kernels/js/toom-cook.ts: fewer multiplies, a
+ * different rounding; filter heights without a plan still run direct).
+ */
+export type ConvAlgorithm = 'direct' | 'winograd';
+
 /** A conv branch whose weights the backend has packed into its preferred layout (opaque to models). */
 export interface PackedConv {
   readonly shape: ConvShape;
@@ -38,6 +45,9 @@ export interface Sentence {
 export interface Backend {
   /** Which kernels run: the name printed in logs and benchmark results. */
   readonly flavour: BackendFlavour;
+
+  /** The convolution algorithm it was created with. */
+  readonly conv: ConvAlgorithm;
 
   /** Packs one conv branch once, at load. weight: (filters, channels, k, dim), bias: (filters). */
   packConv(weight: Float32Array, bias: Float32Array, shape: ConvShape): PackedConv;

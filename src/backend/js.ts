@@ -1,16 +1,27 @@
 /**
  * The plain TypeScript backend: the reference the wasm kernels are checked
  * against, and the fallback where WebAssembly SIMD is unavailable. Packing is
- * free here — the kernels read the weight file's own (zero-copy) arrays.
+ * free here for direct convolution — the kernels read the weight file's own
+ * (zero-copy) arrays; Winograd transforms the conv weights once (U = G w).
  */
 import { convMaxPool } from '../../kernels/js/conv.js';
 import { dense } from '../../kernels/js/dense.js';
-import type { Activation, Backend, ConvShape, PackedConv, PackedDense, Sentence } from './backend.js';
+import { transformWeights, winogradPlanFor, type WinogradPlan } from '../../kernels/js/toom-cook.js';
+import { winogradConvMaxPool, winogradScratchLength } from '../../kernels/js/winograd.js';
+import type { Activation, Backend, ConvAlgorithm, ConvShape, PackedConv, PackedDense, Sentence } from './backend.js';
 import { checkConvPacking, checkDensePacking } from './checks.js';
 
 interface JsConv extends PackedConv {
-  readonly weight: Float32Array; // (filters, channels, k, dim)
+  readonly weight: Float32Array; // (filters, channels, k, dim); for Winograd U: (filters, alpha, channels, dim)
   readonly bias: Float32Array; // (filters)
+  readonly plan?: WinogradPlan; // set: run F(plan.m, k) on U
+}
+
+export interface JsBackendOptions {
+  /** Convolution algorithm (default 'direct'); 'winograd' runs every filter height with a plan as F(m, k). */
+  conv?: ConvAlgorithm;
+  /** The F(m, k) that runs filter height k, undefined: direct (default winogradPlanFor: DEFAULT_TILE); for measurements. */
+  winogradPlan?: (k: number) => WinogradPlan | undefined;
 }
 
 interface JsDense extends PackedDense {
@@ -18,15 +29,25 @@ interface JsDense extends PackedDense {
   readonly bias: Float32Array; // (outFeatures)
 }
 
-export function createJsBackend(): Backend {
+export function createJsBackend(options: JsBackendOptions = {}): Backend {
+  const conv = options.conv ?? 'direct';
   let xpad = new Float32Array(0); // (channels, tokens + 2 * pad, dim), grown for longer sentences
+  let scratch = new Float64Array(0); // Winograd: winogradScratchLength floats, grown for wider convs
 
   return {
     flavour: 'js',
+    conv,
 
     packConv(weight: Float32Array, bias: Float32Array, shape: ConvShape): PackedConv {
       checkConvPacking('js', weight, bias, shape);
-      const packed: JsConv = { shape, weight, bias };
+      const plan = conv === 'winograd' ? (options.winogradPlan ?? winogradPlanFor)(shape.k) : undefined;
+      if (!plan) {
+        const packed: JsConv = { shape, weight, bias };
+        return packed;
+      }
+      const u = new Float32Array(shape.filters * plan.alpha * shape.channels * shape.dim); // (filters, alpha, channels, dim)
+      transformWeights(u, weight, shape, plan);
+      const packed: JsConv = { shape, weight: u, bias, plan };
       return packed;
     },
 
@@ -50,9 +71,15 @@ export function createJsBackend(): Backend {
           xpad.fill(0, top + (pad + tokens) * dim, top + rows * dim);
         }
         let at = b * stride + offset;
-        for (const conv of convs as readonly JsConv[]) {
-          convMaxPool(features, at, xpad, rows, pad, tokens, conv.weight, conv.bias, conv.shape, act);
-          at += conv.shape.filters;
+        for (const packed of convs as readonly JsConv[]) {
+          if (packed.plan) {
+            const need = winogradScratchLength(packed.plan, packed.shape);
+            if (scratch.length < need) scratch = new Float64Array(need);
+            winogradConvMaxPool(features, at, xpad, rows, pad, tokens, packed.weight, packed.bias, packed.shape, packed.plan, act, scratch);
+          } else {
+            convMaxPool(features, at, xpad, rows, pad, tokens, packed.weight, packed.bias, packed.shape, act);
+          }
+          at += packed.shape.filters;
         }
       }
     },

@@ -15,7 +15,15 @@ import {
 export type WasmFlavour = 'wasm-simd' | 'wasm-relaxed';
 
 /** Must equal the `abi` global exported by kernels/wasm/tinycnn.wat (signatures and packed layouts). */
-export const KERNELS_ABI = 3;
+export const KERNELS_ABI = 4;
+
+/** winograd_inputA of kernels/wasm/winograd.wat (A = alpha); desc: (tiles, 3) i32 tile descriptors. */
+type WinogradInput = (
+  v: number, planeBytes: number, desc: number, tiles: number, channels: number, rowBytes: number, chanBytes: number, bt: number,
+) => void;
+
+/** winograd_weightsK of kernels/wasm/winograd.wat (K = k, the filter height). */
+type WinogradWeights = (dst: number, w: number, panels: number, channels: number, dim: number, alpha: number, g: number) => void;
 
 /** The exports of kernels/wasm/tinycnn.wat. Pointers are byte offsets into `memory`. */
 export interface KernelExports {
@@ -30,6 +38,25 @@ export interface KernelExports {
   /** dst (ceil(rows / 8), cols, 8) <- src (rows, cols); src may sit in dst's tail (see the .wat); tmp: 8 * cols floats. */
   pack(dst: number, src: number, rows: number, cols: number, tmp: number): void;
   tanh(p: number, n: number): void;
+  /** dst (panels, alpha, channels * dim, 8) <- G (alpha, k) f32 applied to w (panels, channels, k * dim, 8) as `pack` makes it; one export per k. */
+  winograd_weights2: WinogradWeights;
+  winograd_weights3: WinogradWeights;
+  winograd_weights4: WinogradWeights;
+  winograd_weights5: WinogradWeights;
+  winograd_weights6: WinogradWeights;
+  winograd_weights7: WinogradWeights;
+  /** V (alpha, tiles, channels * dim) <- B^T (alpha, alpha) applied to each tile's alpha padded rows; one export per alpha. */
+  winograd_input4: WinogradInput;
+  winograd_input5: WinogradInput;
+  winograd_input6: WinogradInput;
+  winograd_input7: WinogradInput;
+  winograd_input8: WinogradInput;
+  /** Per panel: M = V · U for every plane, then out = max(out, A^T M) over each tile's valid outputs. */
+  winograd_gemm(
+    u: number, panels: number, alpha: number, kcBytes: number, v: number, tiles: number, m: number, at: number, desc: number, mt: number,
+  ): void;
+  /** out rows <- act(out + bias), after the last winograd_gemm of a conv. */
+  winograd_finish(out: number, outStride: number, rows: number, bias: number, panels: number, act: number): void;
 }
 
 /**

@@ -7,13 +7,15 @@
  * allocated per call except when the scratch has to grow.
  */
 import { BackendError } from '../errors.js';
-import type { Activation, Backend, ConvShape, PackedConv, PackedDense, Sentence } from './backend.js';
+import { winogradPlanFor, type WinogradPlan } from '../../kernels/js/toom-cook.js';
+import type { Activation, Backend, ConvAlgorithm, ConvShape, PackedConv, PackedDense, Sentence } from './backend.js';
 import { checkConvPacking, checkDensePacking } from './checks.js';
 import { ACTIVATION_CODES } from '../../kernels/activation.js';
 import { convBank, type WasmConv } from './wasm-conv.js';
 import { align, DEFAULT_MAX_MEMORY_BYTES, WasmHeap } from './wasm-memory.js';
 import { instanceFlavour, KERNELS_ABI, kernelModule, type KernelExports, type WasmFlavour } from './wasm-module.js';
 import { PANEL, packBias, panelsFor } from './wasm-pack.js';
+import { packWinogradConv, winogradConvBank, type WasmWinogradConv } from './wasm-winograd.js';
 
 export interface WasmBackendOptions {
   /** Kernel flavour to instantiate from the embedded bytes (default 'wasm-simd'); ignored when `module` is given. */
@@ -22,6 +24,10 @@ export interface WasmBackendOptions {
   module?: WebAssembly.Module;
   /** Cap on linear memory in bytes: default 1 GiB, at most 4 GiB (wasm32). Past it a call throws INPUT_TOO_LARGE. */
   maxMemoryBytes?: number;
+  /** Convolution algorithm (default 'direct'); 'winograd' runs every filter height with a plan as F(m, k). */
+  conv?: ConvAlgorithm;
+  /** The F(m, k) that runs filter height k, undefined: direct (default winogradPlanFor: DEFAULT_TILE); for measurements. */
+  winogradPlan?: (k: number) => WinogradPlan | undefined;
 }
 
 /** A dense layer packed into linear memory. */
@@ -48,6 +54,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     );
   }
   const flavour = instanceFlavour(kernels);
+  const conv = options.conv ?? 'direct';
   const heap = new WasmHeap(kernels.memory, options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES, flavour);
   const owner = {};
 
@@ -77,6 +84,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
 
   return {
     flavour,
+    conv,
 
     get memoryBytes() {
       return heap.bytes;
@@ -86,6 +94,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       const run = live();
       checkConvPacking(flavour, weight, bias, shape);
       const { filters, channels, k, dim } = shape;
+      // Winograd where k has a plan and a row holds at least one f32x4 (the input transform's step)
+      const plan = conv === 'winograd' && dim >= 4 ? (options.winogradPlan ?? winogradPlanFor)(k) : undefined;
+      if (plan) return packWinogradConv(heap, run, owner, weight, bias, shape, plan);
       const panels = panelsFor(filters);
       // (filters, channels, k, dim) packs as (filters, channels * k * dim) rows: (panels, channels, k * dim, 8)
       const w = packWeight(run, weight, filters, channels * k * dim, `packing a (${filters}, ${channels}, ${k}, ${dim}) conv`);
@@ -109,8 +120,23 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     convMaxPool(features, stride, offset, convs, sentences: readonly Sentence[], act) {
       const run = live();
       if (sentences.length === 0 || convs.length === 0) return;
-      for (const conv of convs) own<WasmConv>(conv, 'a conv');
-      convBank(flavour, heap, run, features, stride, offset, convs as readonly WasmConv[], sentences, act);
+      let winograd = 0;
+      for (const packed of convs) winograd += 'plan' in own<WasmConv | WasmWinogradConv>(packed, 'a conv') ? 1 : 0;
+      if (winograd === 0) return convBank(flavour, heap, run, features, stride, offset, convs as readonly WasmConv[], sentences, act);
+      if (winograd === convs.length) {
+        return winogradConvBank(flavour, heap, run, features, stride, offset, convs as readonly WasmWinogradConv[], sentences, act);
+      }
+      // a mixed bank (a filter height without a Winograd plan): runs of one kind, each at its own columns
+      for (let start = 0, at = offset; start < convs.length; ) {
+        const kind = 'plan' in convs[start];
+        let end = start;
+        let filters = 0;
+        while (end < convs.length && 'plan' in convs[end] === kind) filters += convs[end++].shape.filters;
+        if (kind) winogradConvBank(flavour, heap, run, features, stride, at, convs.slice(start, end) as WasmWinogradConv[], sentences, act);
+        else convBank(flavour, heap, run, features, stride, at, convs.slice(start, end) as WasmConv[], sentences, act);
+        start = end;
+        at += filters;
+      }
     },
 
     dense(out: Float32Array, layer: PackedDense, x: Float32Array, batch: number, act: Activation) {

@@ -51,8 +51,18 @@ export const median = (values: readonly number[]): number => {
 
 const round = (v: number, digits = 3): number => Number(v.toPrecision(digits + 2));
 
-/** The tinycnn runtimes, fastest-path first. */
-export const TINYCNN: readonly string[] = ['tinycnn-wasm-relaxed', 'tinycnn-wasm-simd', 'tinycnn-js'];
+/**
+ * The tinycnn runtimes, fastest-path first: each flavour with the convolution a user gets by
+ * default (Winograd unless TINYCNN_CONV says otherwise), then with direct convolution.
+ */
+export const TINYCNN: readonly string[] = [
+  'tinycnn-wasm-relaxed',
+  'tinycnn-wasm-simd',
+  'tinycnn-js',
+  'tinycnn-wasm-relaxed-direct',
+  'tinycnn-wasm-simd-direct',
+  'tinycnn-js-direct',
+];
 
 /** Whether a runtime name is one of tinycnn's flavours. */
 export const isTinycnn = (runtime: string): boolean => runtime.startsWith('tinycnn-');

@@ -5,8 +5,8 @@
  * the scratch of its one RunState. The pipelines (src/pipeline) build on it.
  */
 import { readFileSync } from 'node:fs';
-import type { Backend, BackendFlavour } from '../backend/backend.js';
-import { createBackend, type BackendChoice } from '../backend/select.js';
+import type { Backend, BackendFlavour, ConvAlgorithm } from '../backend/backend.js';
+import { createBackend, type BackendChoice, type ConvChoice } from '../backend/select.js';
 import { InputError, OutputError, WeightFileError } from '../errors.js';
 import { softmax } from '../../kernels/js/softmax.js';
 import { readSafetensors } from '../safetensors/read.js';
@@ -29,6 +29,8 @@ export interface LoadOptions {
   wasmModule?: WebAssembly.Module;
   /** Inputs per call to size the run state for at load (default 1); a larger batch grows it once. */
   batch?: number;
+  /** Convolution algorithm when `backend` is not a Backend: 'auto' (default: $TINYCNN_CONV, else Winograd), 'direct', 'winograd'. */
+  conv?: ConvChoice;
 }
 
 /** The answer for one input. */
@@ -62,7 +64,7 @@ export function loadModel(source: string | Uint8Array, options: LoadOptions = {}
   const { architecture, spec } = detectArchitecture(weights);
   assertFiniteWeights(weights); // before anything is packed or run: a NaN weight is refused, never served
   const backend =
-    typeof options.backend === 'object' ? options.backend : createBackend({ backend: options.backend, wasmModule: options.wasmModule });
+    typeof options.backend === 'object' ? options.backend : createBackend({ backend: options.backend, wasmModule: options.wasmModule, conv: options.conv });
   const forwardPass = architecture.createForward(spec, weights, backend);
   const state = new RunState(spec.classes, architecture.scratchWidths(spec), architecture.slots(spec).length, Math.max(1, options.batch ?? 1));
   const model = new Model(file, architecture, spec, weights.metadata, backend, forwardPass, state);
@@ -94,6 +96,11 @@ export class Model {
   /** The kernels this model runs on. */
   get flavour(): BackendFlavour {
     return this.backend.flavour;
+  }
+
+  /** The convolution algorithm its backend runs. */
+  get conv(): ConvAlgorithm {
+    return this.backend.conv;
   }
 
   /** Re-runs the parity certificate; throws CertificateError if it fails; undefined when the file has none. */

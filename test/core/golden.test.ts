@@ -1,9 +1,11 @@
 // Golden tests: every fixture in test/golden/ (inputs as recipes, logits computed by PyTorch 1.13 by
 // converters/make_golden.py, regenerated in CI) must be reproduced on every backend this runtime has,
-// within 1e-4 * (1 + |ref|). The largest error seen is printed: it should be far below the bound.
+// with both convolution algorithms (direct and Winograd), within 1e-4 * (1 + |ref|). The largest error
+// seen is printed: it should be far below the bound.
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ConvAlgorithm } from '../../src/backend/backend.js';
 import { createBackend, type BackendChoice } from '../../src/backend/select.js';
 import { TOLERANCE } from '../../src/model/certificate.js';
 import { loadModel } from '../../src/model/model.js';
@@ -15,17 +17,19 @@ setFlagsFromString('--experimental-wasm-relaxed-simd'); // Node 20: let the rela
 const fixtures = readFixtures();
 
 const FLAVOURS: BackendChoice[] = ['js', 'wasm-simd', 'wasm-relaxed'];
+const CONVS: ConvAlgorithm[] = ['direct', 'winograd'];
 const worst: Record<string, number> = {};
 
 it('has fixtures to check', () => {
   expect(fixtures.length).toBeGreaterThanOrEqual(4);
 });
 
-for (const flavour of FLAVOURS) {
-  describe(`golden fixtures on ${flavour}`, () => {
-    const backend = createBackend({ backend: flavour, log: () => {} });
-    it(`runs on ${flavour} itself, not a fallback`, () => {
+for (const flavour of FLAVOURS) for (const conv of CONVS) {
+  describe(`golden fixtures on ${flavour}, ${conv} convolution`, () => {
+    const backend = createBackend({ backend: flavour, conv, log: () => {} });
+    it(`runs on ${flavour} itself, not a fallback, with ${conv} convolution`, () => {
       expect(backend.flavour).toBe(flavour);
+      expect(backend.conv).toBe(conv);
     });
     for (const fixture of fixtures) {
       it(fixture.name, () => {
@@ -37,7 +41,7 @@ for (const flavour of FLAVOURS) {
           expect(logits[i]).toHaveLength(c.logits.length);
           c.logits.forEach((ref, j) => {
             const error = Math.abs(logits[i][j] - ref) / (1 + Math.abs(ref));
-            const key = `${flavour}${fixture.name.includes('hostile') ? ' (hostile inputs, scale up to 4096)' : ''}`;
+            const key = `${flavour} ${conv}${fixture.name.includes('hostile') ? ' (hostile inputs, scale up to 4096)' : ''}`;
             worst[key] = Math.max(worst[key] ?? 0, error);
             expect(error, `${c.label}, logit ${j}: ours ${logits[i][j]} vs PyTorch ${ref}`).toBeLessThanOrEqual(TOLERANCE);
           });

@@ -12,17 +12,31 @@ import { kernelBytes, probeBytes } from '../../src/backend/wasm-module.js';
 const wat = (name: string) => readFileSync(new URL(`../../kernels/wasm/${name}`, import.meta.url), 'utf8');
 
 type Preprocess = (source: string, flavour: 'simd' | 'relaxed') => string;
-const { preprocess } = (await import(new URL('../../kernels/build.mjs', import.meta.url).href)) as { preprocess: Preprocess };
+const { preprocess, readKernelSource } = (await import(new URL('../../kernels/build.mjs', import.meta.url).href)) as {
+  preprocess: Preprocess;
+  readKernelSource: () => { text: string; included: string[] };
+};
 
 describe('kernel build', () => {
   it('the embedded modules were assembled from the current .wat sources (else: npm run build)', () => {
-    const hash = createHash('sha256').update(wat('tinycnn.wat')).update(wat('peak.wat')).digest('hex');
-    expect(KERNELS_SOURCE_SHA256, 'kernels/wasm/generated/modules.ts is stale: run `npm run build`').toBe(hash);
+    // tinycnn.wat, the files it splices in with ;;@include (in order), peak.wat
+    const included = [...wat('tinycnn.wat').matchAll(/^\s*;;@include\s+(\S+)\s*$/gm)].map((match) => match[1]);
+    expect(included).toEqual(['winograd.wat', 'winograd-gemm.wat']);
+    const hash = createHash('sha256').update(wat('tinycnn.wat'));
+    for (const name of included) hash.update(wat(name));
+    expect(KERNELS_SOURCE_SHA256, 'kernels/wasm/generated/modules.ts is stale: run `npm run build`').toBe(hash.update(wat('peak.wat')).digest('hex'));
+  });
+
+  it('the ;;@include lines splice their files into the kernel module', () => {
+    const { text } = readKernelSource();
+    expect(text).not.toMatch(/^\s*;;@include/m);
+    expect(text).toContain(wat('winograd.wat').trimEnd());
+    expect(text).toContain(wat('winograd-gemm.wat').trimEnd());
   });
 
   it('one source, two flavours: they differ only in how MADD is expanded', () => {
     const code = (text: string) => text.replace(/;;[^\n]*/g, ''); // without comments
-    const source = wat('tinycnn.wat');
+    const source = readKernelSource().text;
     const simd = code(preprocess(source, 'simd'));
     const relaxed = code(preprocess(source, 'relaxed'));
     const madds = relaxed.match(/f32x4\.relaxed_madd/g)?.length ?? 0;

@@ -1,11 +1,11 @@
-// Backend parity: both wasm flavours against the js reference backend on random
-// shapes, with the per-op tolerances of ./compare.ts — and a check that the
-// comparison fails when one weight is wrong.
+// Backend parity: both wasm flavours, with direct and Winograd convolution, against
+// the js reference backend (direct) on random shapes, with the per-op tolerances of
+// ./compare.ts — and a check that the comparison fails when one weight is wrong.
 import * as v8 from 'node:v8';
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd'); // Node 20: before anything compiles the relaxed flavour
 
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Activation, Backend, ConvShape, Sentence } from '../../src/backend/backend.js';
+import type { Activation, Backend, ConvAlgorithm, ConvShape, Sentence } from '../../src/backend/backend.js';
 import { createJsBackend } from '../../src/backend/js.js';
 import { createWasmBackend } from '../../src/backend/wasm.js';
 import type { WasmFlavour } from '../../src/backend/wasm-module.js';
@@ -70,12 +70,13 @@ const observed: Record<string, number> = {}; // worst ratio per flavour and op, 
 const note = (key: string, ratio: number) => (observed[key] = Math.max(observed[key] ?? 0, ratio));
 afterAll(() => console.log(`worst error / allowed: ${JSON.stringify(observed)}`));
 
-for (const flavour of FLAVOURS) {
-  describe(`${flavour} vs js`, () => {
-    const wasm = createWasmBackend({ flavour });
+for (const flavour of FLAVOURS) for (const conv of ['direct', 'winograd'] as ConvAlgorithm[]) {
+  describe(`${flavour} ${conv} vs js`, () => {
+    const wasm = createWasmBackend({ flavour, conv });
 
-    it('really runs the requested flavour', () => {
+    it('really runs the requested flavour and convolution', () => {
       expect(wasm.flavour).toBe(flavour);
+      expect(wasm.conv).toBe(conv);
     });
 
     for (const c of CASES) {
@@ -87,7 +88,7 @@ for (const flavour of FLAVOURS) {
         const want = runBank(js, bank, sentences, c.act, stride, 3);
         const got = runBank(wasm, bank, sentences, c.act, stride, 3);
         const worst = convWorstRatio(got, want, stride, 3, bank, sentences);
-        note(`${flavour} conv`, worst.ratio);
+        note(`${flavour} ${conv} conv`, worst.ratio);
         expect(worst.ratio, worst.where).toBeLessThanOrEqual(1);
         for (let b = 0; b < sentences.length; b++) {
           for (const slot of [0, 1, 2, stride - 2, stride - 1]) expect(got[b * stride + slot], 'wrote outside its columns').toBeNaN();
@@ -129,7 +130,7 @@ for (const flavour of FLAVOURS) {
         js.dense(want, js.packDense(weight, bias, outFeatures, inFeatures), x, batch, act);
         wasm.dense(got, wasm.packDense(weight, bias, outFeatures, inFeatures), x, batch, act);
         const worst = denseWorstRatio(got, want, weight, bias, x, batch, outFeatures, inFeatures);
-        note(`${flavour} dense`, worst.ratio);
+        note(`${flavour} ${conv} dense`, worst.ratio);
         expect(worst.ratio, worst.where).toBeLessThanOrEqual(1);
       });
     }

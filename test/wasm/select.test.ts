@@ -1,6 +1,7 @@
 // Backend selection: feature detection, the TINYCNN_BACKEND override, explicit
 // choices, fallbacks with their one-line notices (a runtime without SIMD is played
-// by an injected `validate`), and a caller-supplied precompiled module.
+// by an injected `validate`), a caller-supplied precompiled module, and the
+// convolution algorithm (options.conv, TINYCNN_CONV).
 import * as v8 from 'node:v8';
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
@@ -9,7 +10,7 @@ import { existsSync } from 'node:fs';
 import wabtInit from 'wabt';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Backend } from '../../src/backend/backend.js';
-import { createBackend, detectWasmFeatures, type BackendOptions } from '../../src/backend/select.js';
+import { createBackend, DEFAULT_CONV, detectWasmFeatures, type BackendOptions } from '../../src/backend/select.js';
 import { kernelModule, probeBytes } from '../../src/backend/wasm-module.js';
 import { BackendError } from '../../src/errors.js';
 
@@ -31,17 +32,21 @@ function convWorks(backend: Backend): number {
   const conv = backend.packConv(Float32Array.of(1, 2, 3), Float32Array.of(0.5), { filters: 1, channels: 1, k: 3, dim: 1 });
   const out = new Float32Array(1);
   backend.convMaxPool(out, 1, 0, [conv], [{ tokens: 2, data: Float32Array.of(1, -1) }], 'relu');
-  return out[0]; // windows over [0 0 1 -1 0 0]: 3, 2-3 = -1, 1-2 = -1, -1 -> max 3, + 0.5
+  return out[0]; // windows over [0 0 1 -1 0 0]: 3, 2-3 = -1, 1-2 = -1, -1 -> max 3, + 0.5 (Winograd: within its rounding)
 }
 
-let savedEnv: string | undefined;
+const saved: Record<string, string | undefined> = {};
 beforeEach(() => {
-  savedEnv = process.env.TINYCNN_BACKEND;
-  delete process.env.TINYCNN_BACKEND;
+  for (const name of ['TINYCNN_BACKEND', 'TINYCNN_CONV']) {
+    saved[name] = process.env[name];
+    delete process.env[name];
+  }
 });
 afterEach(() => {
-  if (savedEnv === undefined) delete process.env.TINYCNN_BACKEND;
-  else process.env.TINYCNN_BACKEND = savedEnv;
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 });
 
 describe('feature detection', () => {
@@ -61,7 +66,7 @@ describe('auto', () => {
     const { backend, notices } = select({ validate: runtime(true, true) });
     expect(backend.flavour).toBe('wasm-relaxed');
     expect(notices).toEqual([]);
-    expect(convWorks(backend)).toBe(3.5);
+    expect(convWorks(backend)).toBeCloseTo(3.5, 5);
   });
 
   it('picks wasm-simd without relaxed SIMD (Node 20 by default), silently', () => {
@@ -76,7 +81,7 @@ describe('auto', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]).not.toContain('\n');
     expect(notices[0]).toMatch(/SIMD is unavailable.*js/);
-    expect(convWorks(backend)).toBe(3.5);
+    expect(convWorks(backend)).toBeCloseTo(3.5, 5);
   });
 
   it('writes the notice to console.error when no log is given', () => {
@@ -155,13 +160,43 @@ describe('TINYCNN_BACKEND', () => {
   });
 });
 
+describe('the convolution algorithm', () => {
+  it('is DEFAULT_CONV (winograd) unless asked, on every backend, and runs', () => {
+    expect(DEFAULT_CONV).toBe('winograd');
+    for (const backend of ['js', 'wasm-simd', 'wasm-relaxed'] as const) {
+      const chosen = select({ backend, validate: runtime(true, true) }).backend;
+      expect(chosen.conv).toBe('winograd');
+      expect(convWorks(chosen)).toBeCloseTo(3.5, 5);
+    }
+  });
+
+  it('options.conv, then TINYCNN_CONV, then the default', () => {
+    process.env.TINYCNN_CONV = 'direct';
+    expect(select({ backend: 'wasm-simd' }).backend.conv).toBe('direct');
+    expect(select({ backend: 'js' }).backend.conv).toBe('direct');
+    expect(convWorks(select({ backend: 'wasm-simd' }).backend)).toBe(3.5); // direct: exact on small integers
+    expect(select({ backend: 'wasm-simd', conv: 'winograd' }).backend.conv).toBe('winograd');
+    process.env.TINYCNN_CONV = 'auto';
+    expect(select({ backend: 'js' }).backend.conv).toBe('winograd');
+    expect(select({ backend: 'js', conv: 'direct' }).backend.conv).toBe('direct');
+  });
+
+  it('an unknown value is a typed error naming where it came from and the valid values', () => {
+    process.env.TINYCNN_CONV = 'fft';
+    expect(() => createBackend({ log: () => {} })).toThrow(expect.objectContaining({ code: 'CONV_UNKNOWN' }));
+    expect(() => createBackend({ log: () => {} })).toThrow(/TINYCNN_CONV = "fft".*auto, direct, winograd/);
+    delete process.env.TINYCNN_CONV;
+    expect(() => createBackend({ conv: 'strassen' as never })).toThrow(/options.conv = "strassen"/);
+  });
+});
+
 describe('a precompiled wasmModule', () => {
   it('is used instead of the embedded bytes, and labelled by its own flavour', () => {
     for (const flavour of ['wasm-simd', 'wasm-relaxed'] as const) {
       const { backend, notices } = select({ wasmModule: kernelModule(flavour) });
       expect(backend.flavour).toBe(flavour);
       expect(notices).toEqual([]);
-      expect(convWorks(backend)).toBe(3.5);
+      expect(convWorks(backend)).toBeCloseTo(3.5, 5);
     }
   });
 
