@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
     load: async () => (await import('./logits.js')).runLogits,
     help: 'logits --model M --input X.json     raw logits of one input, or of a batch (a JSON list)',
   },
+  eval: {
+    load: async () => (await import('./eval.js')).runEval,
+    help: 'eval DATA [--model M] [--typed]     accuracy or MAP/MRR on a labelled set, and agreement with PyTorch',
+  },
   convert: {
     load: async () => (await import('./convert.js')).runConvert,
     help: 'convert IN OUT.safetensors          .pt/.pth (castorini pickles, state_dicts), .safetensors, .onnx',

@@ -15,10 +15,15 @@ export interface ShippedModel {
   readonly table: string;
 }
 
-/** Every shipped model by name. 'kim' and 'sm' are the defaults of the Lambda routes /kim and /sm. */
+/**
+ * Every shipped model by name (model cards: weights/cards/). 'kim' (Kim CNN on SST-2,
+ * binary sentiment) and 'sm' (SM CNN on TrecQA) are the defaults of the Lambda routes /kim
+ * and /sm; 'kim-sst1' is Kim CNN on SST-1 (five classes).
+ */
 export const SHIPPED_MODELS = {
-  kim: { weights: 'weights/kim-static-sst1.safetensors', vectors: 'weights/vectors-300d.tcv', table: 'word2vec300d' },
-  sm: { weights: 'weights/sm-trecqa.safetensors', vectors: 'weights/vectors-50d.tcv', table: 'word2vec50d' },
+  kim: { weights: 'weights/kim-sst2.safetensors', vectors: 'weights/kim-sst2.tcv', table: 'word2vec300d' },
+  'kim-sst1': { weights: 'weights/kim-sst1.safetensors', vectors: 'weights/kim-sst1.tcv', table: 'kim-sst1-vectors' },
+  sm: { weights: 'weights/sm-trecqa.safetensors', vectors: 'weights/sm-trecqa.tcv', table: 'word2vec50d' },
 } as const satisfies Record<string, ShippedModel>;
 
 /** A shipped model's name. */

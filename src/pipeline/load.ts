@@ -8,7 +8,7 @@
  *   classify.classify('a gripping, funny film').label;
  */
 import type { Backend } from '../backend/backend.js';
-import type { BackendChoice } from '../backend/select.js';
+import type { BackendChoice, ConvChoice } from '../backend/select.js';
 import { loadModel, type Model } from '../model/model.js';
 import { parseTokenizerMode, tokenize, type Tokenizer } from '../text/tokenizer.js';
 import { openEmbeddedStore } from '../vectors/embedded.js';
@@ -33,6 +33,8 @@ export interface PipelineOptions {
   vectors?: string | VectorSource;
   /** Kernels: 'auto' (default: $TINYCNN_BACKEND, else the fastest this runtime has), a flavour, or a Backend to share. */
   backend?: BackendChoice | Backend;
+  /** Convolution algorithm: 'auto' (default: $TINYCNN_CONV, else Winograd), 'direct' or 'winograd'. */
+  conv?: ConvChoice;
   /** Re-run the weight file's parity certificate at load (default true). */
   verify?: boolean;
   /** A precompiled kernel module (edge runtimes that forbid compiling wasm from bytes). */
@@ -94,7 +96,7 @@ export function openVectorFile(path: string): VectorSource {
 
 function loadWeights(options: PipelineOptions, fallback: ShippedModelName): Model {
   const weights = options.weights ?? findAsset(shipped(options.model ?? fallback).weights);
-  return loadModel(weights, { backend: options.backend, verify: options.verify, wasmModule: options.wasmModule, batch: options.batch });
+  return loadModel(weights, { backend: options.backend, conv: options.conv, verify: options.verify, wasmModule: options.wasmModule, batch: options.batch });
 }
 
 function shipped(name: string): (typeof SHIPPED_MODELS)[ShippedModelName] {
