@@ -28,6 +28,14 @@ def file_sha256(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
+def command_line(script, argv):
+    """The command as recorded in train.json: the output folder is not part of the recipe."""
+    args = list(argv)
+    if "--out" in args:
+        args[args.index("--out") + 1] = "OUT"
+    return " ".join([script] + args)
+
+
 def seed_everything(seed):
     torch.manual_seed(seed)
     return np.random.RandomState(seed)

@@ -20,7 +20,7 @@ Needs the repo built (`npm install`): the CLI runs from build/.
 import argparse
 import json
 import os
-import shutil
+import re
 import subprocess
 import sys
 import tempfile
@@ -50,6 +50,7 @@ def write_word2vec(path, words, vectors):
 
 def ship(run, name, task, out_weights):
     record = json.load(open(os.path.join(run, "train.json"), encoding="utf-8"))
+    record["command"] = re.sub(r"--out \S+", "--out OUT", record["command"])  # the folder is not the recipe
     kind = "sm" if "train_sm.py" in record["command"] else "kim"
     weights = os.path.join(out_weights, f"{name}.safetensors")
     vectors = os.path.join(out_weights, f"{name}.tcv")
@@ -75,7 +76,8 @@ def ship(run, name, task, out_weights):
     predict.main([kind, weights, vectors, os.path.join(common.REPO, TESTS[kind]), "--out", out]
                  + (["--task", task or record["task"]] if kind == "kim" else []))
     os.makedirs(os.path.join(out_weights, "cards"), exist_ok=True)
-    shutil.copyfile(os.path.join(run, "train.json"), os.path.join(out_weights, "cards", f"{name}.train.json"))
+    with open(os.path.join(out_weights, "cards", f"{name}.train.json"), "w", encoding="utf-8") as f:
+        json.dump(record, f, indent=1)
     common.log(f"{name}: {weights}, {vectors}, {out}")
 
 

@@ -174,7 +174,7 @@ def main(argv=None):
     torch.save(state, os.path.join(args.out, "model.pt"))
     with open(os.path.join(args.out, "vocab.txt"), "w", encoding="utf-8") as f:
         f.write("".join(w + "\n" for w in vocab.words))
-    record = {"command": "converters/train/train_kim.py " + " ".join(sys.argv[1:] if argv is None else argv),
+    record = {"command": common.command_line("converters/train/train_kim.py", sys.argv[1:] if argv is None else argv),
               "task": args.task, "labels": sst.TASKS[args.task], "settings": vars(args) | {"data": "../shared/data"},
               "data_sha256": {f: common.file_sha256(os.path.join(args.data, "sst", f)) for f in ("train.txt", "dev.txt")},
               "train_phrases": n_train, "vocab": len(vocab), "selected_epoch": epoch, "dev_accuracy": dev,

@@ -164,7 +164,7 @@ def main(argv=None):
         f.write("".join(w + "\n" for w in vocab.words))
     with open(os.path.join(args.out, "ext_feats.json"), "w", encoding="utf-8") as f:
         f.write(rm.compact_json(spec))
-    record = {"command": "converters/train/train_sm.py " + " ".join(sys.argv[1:] if argv is None else argv),
+    record = {"command": common.command_line("converters/train/train_sm.py", sys.argv[1:] if argv is None else argv),
               "settings": vars(args) | {"data": "../shared/data"},
               "data_sha256": {f: common.file_sha256(os.path.join(args.data, "trecqa", f)) for f in ("TRAIN.xml", "DEV.xml")},
               "train_pairs": n_train,
