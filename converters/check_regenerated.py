@@ -1,11 +1,12 @@
 #!/usr/bin/python3
-"""CI check: the committed weights and golden fixtures are reproducible.
+"""CI check: the committed reference weights and golden fixtures are reproducible.
 
     /usr/bin/python3 converters/check_regenerated.py
 
-Regenerates weights/*.safetensors (make_reference) and test/golden/
-(make_golden) into a temporary directory and compares them with the
-committed files:
+Regenerates test/golden/ (the untrained reference weights of make_reference, the
+test-only weights and fixtures of make_golden) into a temporary directory and
+compares it with the committed files (the trained weights in weights/ are checked
+by converters/train/check_shipped.py):
   - every .safetensors file must be byte-identical (the parity certificate
     inside is float64-computed, so it does not depend on BLAS);
   - every fixture JSON must have the same structure, inputs and sha256s,
@@ -80,10 +81,9 @@ def compare_dirs(committed_dir, fresh_dir, patterns, problems):
 def main():
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
-        weights, golden = os.path.join(tmp, "weights"), os.path.join(tmp, "golden")
-        make_reference.make_reference(weights)
-        make_golden.make_golden(golden, weights_dir=weights, verbose=False)
-        compare_dirs(os.path.join(REPO, "weights"), weights, (".safetensors",), problems)
+        golden = os.path.join(tmp, "golden")
+        make_reference.make_reference(golden)
+        make_golden.make_golden(golden, weights_dir=golden, verbose=False)
         worst = compare_dirs(os.path.join(REPO, "test", "golden"), golden,
                              (".safetensors", ".json"), problems)
     print(f"check_regenerated: max fixture logit difference "
@@ -94,7 +94,7 @@ def main():
         print(f"check_regenerated: {len(problems)} difference(s); regenerate with "
               "converters/make_reference.py and converters/make_golden.py", file=sys.stderr)
         return 1
-    print("check_regenerated: weights and golden fixtures match a fresh regeneration")
+    print("check_regenerated: reference weights and golden fixtures match a fresh regeneration")
     return 0
 
 

@@ -38,7 +38,7 @@ import reference_models as rm
 import tinycnn_file
 
 REPO = make_reference.REPO
-WEIGHTS = {"kim-static": "weights/kim-static-sst1.safetensors", "sm": "weights/sm-trecqa.safetensors"}
+WEIGHTS = {"kim-static": "test/golden/kim-static.safetensors", "sm": "test/golden/sm.safetensors"}
 
 
 def _run(model, arch, arrays, dtype):
@@ -102,7 +102,7 @@ def make_fixture(name, model_path, repo_path, batch, specs):
 def make_golden(outdir, weights_dir=None, verbose=True):
     """Write test-only weights and every fixture into outdir; -> {name: (drift, scaled)}."""
     os.makedirs(outdir, exist_ok=True)
-    weights_dir = weights_dir or os.path.join(REPO, "weights")
+    weights_dir = weights_dir or os.path.join(REPO, "test", "golden")
     local = {mid: os.path.join(weights_dir, os.path.basename(p)) for mid, p in WEIGHTS.items()}
     repo_paths = dict(WEIGHTS)
     for mid, path in write_test_models(outdir).items():
@@ -128,8 +128,8 @@ def make_golden(outdir, weights_dir=None, verbose=True):
 def main():
     parser = argparse.ArgumentParser(description="write golden fixtures")
     parser.add_argument("outdir", nargs="?", default=os.path.join(REPO, "test", "golden"))
-    parser.add_argument("--weights-dir", help="where kim-static-sst1 / sm-trecqa live "
-                        "(default: the repo's weights/)")
+    parser.add_argument("--weights-dir", help="where the reference kim-static / sm weights live "
+                        "(default: test/golden/, where make_reference.py writes them)")
     args = parser.parse_args()
     make_golden(args.outdir, args.weights_dir)
 

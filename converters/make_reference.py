@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""Make the untrained reference weights in weights/ (seeded random init).
+"""Make the untrained reference weights the golden fixtures use (seeded random init).
 
-    /usr/bin/python3 converters/make_reference.py [OUTDIR]     (default weights/)
+    /usr/bin/python3 converters/make_reference.py [OUTDIR]     (default test/golden/)
 
-Writes kim-static-sst1.safetensors (Kim CNN, static, 6 SST-1 classes) and
-sm-trecqa.safetensors (SM CNN, no external features). Each model is seeded
+Writes kim-static.safetensors (Kim CNN, static, 6 SST-1 classes, castorini's
+shape) and sm.safetensors (SM CNN, no external features). The models tinycnn
+ships in weights/ are trained (converters/train/). Each model is seeded
 (seeded_init_: PyTorch's default init distribution, drawn so that every CPU
 gives the same bits), its state_dict saved to a temporary .pt (zip serialization, fixed file name:
 torch's zip writer is deterministic) and passed through the real exporter,
@@ -31,9 +32,9 @@ SST1_LABELS = ["<unk>", "positive", "negative", "neutral", "very positive", "ver
 
 # (output file, seed, module factory, --labels, tokenizer)
 REFERENCE_MODELS = [
-    ("kim-static-sst1.safetensors", 1, lambda: rm.KimCNN(channels=1, classes=6),
+    ("kim-static.safetensors", 1, lambda: rm.KimCNN(channels=1, classes=6),
      SST1_LABELS, "clean_str_sst"),
-    ("sm-trecqa.safetensors", 2, lambda: rm.SMModel(ext_feats=False), ["0", "1"], "split"),
+    ("sm.safetensors", 2, lambda: rm.SMModel(ext_feats=False), ["0", "1"], "split"),
 ]
 
 
@@ -87,4 +88,4 @@ def make_reference(outdir):
 
 
 if __name__ == "__main__":
-    make_reference(sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "weights"))
+    make_reference(sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "test", "golden"))

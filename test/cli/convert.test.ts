@@ -105,7 +105,7 @@ describe('errors are one clear line and a non-zero exit', () => {
   it('a bad input to logits', () => {
     const inputPath = join(dir, 'bad.json');
     writeFileSync(inputPath, JSON.stringify({ x: [[1, 2, 3]] }));
-    const run = tinycnn(['logits', '--model', join(repoRoot, 'weights', 'kim-static-sst1.safetensors'), '--input', inputPath]);
+    const run = tinycnn(['logits', '--model', join(repoRoot, 'weights', 'kim-sst2.safetensors'), '--input', inputPath]);
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe("tinycnn logits: input.x[0]: has 3 values, the model's word vectors have 300");
   });

@@ -44,7 +44,7 @@ function probeInput(model: Model): ModelInput {
 
 export const safetensorsTarget: FuzzTarget<Source[], Input> = {
   setup: ({ root }) => [
-    source(join(root, 'weights', 'kim-static-sst1.safetensors'), false),
+    source(join(root, 'weights', 'kim-sst2.safetensors'), false),
     source(join(root, 'test', 'golden', 'kim-odd.safetensors'), true),
     source(join(root, 'test', 'golden', 'sm-odd.safetensors'), true),
   ],
