@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A trained run -> the files tinycnn ships, through the same tools users run.
 
-    /usr/bin/python3 converters/train/ship.py RUN_DIR NAME [--task sst1|sst2] [--out-weights weights]
+    /usr/bin/python3 converters/train/ship.py RUN_DIR NAME [--task sst1|sst2] [--out-weights weights] [--out-data data/predictions]
 
 RUN_DIR is what train_kim.py / train_sm.py wrote (model.pt in castorini's layout,
 vocab.txt, train.json, and for SM ext_feats.json). Then:
@@ -48,7 +48,7 @@ def write_word2vec(path, words, vectors):
             f.write(word.encode("utf-8") + b" " + row.tobytes() + b"\n")
 
 
-def ship(run, name, task, out_weights):
+def ship(run, name, task, out_weights, out_data=os.path.join(common.REPO, "data", "predictions")):
     record = json.load(open(os.path.join(run, "train.json"), encoding="utf-8"))
     record["command"] = re.sub(r"--out \S+", "--out OUT", record["command"])  # the folder is not the recipe
     kind = "sm" if "train_sm.py" in record["command"] else "kim"
@@ -71,8 +71,8 @@ def ship(run, name, task, out_weights):
             "--meta", f"source=embed.weight of {name}: {record['command']}",
             "--meta", "kind=word vectors learned with the model (CNN-rand), float16-exact; unknown words are zeros")
 
-    os.makedirs(os.path.join(common.REPO, "data", "predictions"), exist_ok=True)
-    out = os.path.join(common.REPO, "data", "predictions", f"{name}.test.json")
+    os.makedirs(out_data, exist_ok=True)
+    out = os.path.join(out_data, f"{name}.test.json")
     predict.main([kind, weights, vectors, os.path.join(common.REPO, TESTS[kind]), "--out", out]
                  + (["--task", task or record["task"]] if kind == "kim" else []))
     os.makedirs(os.path.join(out_weights, "cards"), exist_ok=True)
@@ -87,8 +87,10 @@ def main(argv=None):
     p.add_argument("name", help="e.g. kim-sst2")
     p.add_argument("--task", choices=sorted(sst.TASKS), help="kim: the task (default: the run's)")
     p.add_argument("--out-weights", default=os.path.join(common.REPO, "weights"))
+    p.add_argument("--out-data", default=os.path.join(common.REPO, "data", "predictions"),
+                   help="where the predictions go")
     args = p.parse_args(argv)
-    ship(args.run, args.name, args.task, args.out_weights)
+    ship(args.run, args.name, args.task, args.out_weights, args.out_data)
     return 0
 
 
