@@ -22,8 +22,9 @@ export interface Packaged {
   /**
    * Runs test/lambda/packaged-child.mjs on a plan in a fresh Node process, cwd = tmp, no TINYCNN_* variables
    * but `env`, LAMBDA_TASK_ROOT = the unzipped folder.
+   * @param node argv prefix that starts Node (default: this process's Node; e.g. [an official Node 24 build])
    */
-  run(plan: Record<string, unknown>, env?: Record<string, string>): Promise<{ flavour: string; answers: LambdaResponse[] }>;
+  run(plan: Record<string, unknown>, env?: Record<string, string>, node?: string[]): Promise<{ flavour: string; answers: LambdaResponse[] }>;
   remove(): void;
 }
 
@@ -41,13 +42,13 @@ export async function packaged(options: Omit<PackageOptions, 'root' | 'out'> = {
     tmp,
     result,
     unzipped,
-    async run(plan, env = {}) {
+    async run(plan, env = {}, node = [process.execPath]) {
       const planFile = join(tmp, `plan-${plans++}.json`);
       const out = `${planFile}.out`;
       writeFileSync(planFile, JSON.stringify({ index: join(unzipped, 'index.mjs'), out, ...plan }));
       const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TINYCNN_')));
       // Asynchronous: a server the child talks to (dynalite) may live in this process.
-      await execFileAsync(process.execPath, [CHILD, planFile], { cwd: tmp, env: { ...clean, LAMBDA_TASK_ROOT: unzipped, ...env }, timeout: 60_000 }).catch((error: Error & { stderr?: string }) => {
+      await execFileAsync(node[0], [...node.slice(1), CHILD, planFile], { cwd: tmp, env: { ...clean, LAMBDA_TASK_ROOT: unzipped, ...env }, timeout: 60_000 }).catch((error: Error & { stderr?: string }) => {
         throw new Error(`packaged child failed: ${error.message}\n${error.stderr ?? ''}`);
       });
       return JSON.parse(readFileSync(out, 'utf8')) as { flavour: string; answers: LambdaResponse[] };
