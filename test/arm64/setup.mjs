@@ -204,7 +204,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     try {
       const found = values.check ? findArm64(target) : { ok: true, node: ensureArm64(target) };
       if (found.ok) console.log(`arm64 ${target}: node ${found.node.nodeVersion}, ${found.node.what}; emulator ${found.node.emulator}`);
-      else console.log(`arm64 ${target}: not set up: ${found.reason}`);
+      else console.log(`arm64 ${target}: ${found.reason}`);
       failed ||= !found.ok;
     } catch (error) {
       console.error(error instanceof Error ? error.message : String(error));

@@ -33,7 +33,7 @@ const CHECKS: Record<Requirement, { what: string; how: string; check: () => stri
   numpy: { what: 'numpy', how: 'apt-get install python3-numpy', check: () => pythonImports(['numpy']) },
   chromium: { what: 'Chromium', how: 'apt-get install chromium', check: () => executable(CHROMIUM) },
   arm64: {
-    what: 'arm64 Node 22/24 under qemu',
+    what: 'arm64 Node under qemu',
     how: 'node test/arm64/setup.mjs (fetches into .arm64/ and .runtimes/, no system change)',
     // the targets test/arm64/arm64.test.ts runs (TINYCNN_ARM64_NODES, default node22,node24)
     check: () => scriptCheck(join('test', 'arm64', 'setup.mjs'), ...(process.env.TINYCNN_ARM64_NODES ?? '').split(',').filter(Boolean)),

@@ -145,7 +145,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     try {
       const found = values.check ? findNodeBuild(major, values.cpu) : { ok: true, build: ensureNodeBuild(major, values.cpu) };
       if (found.ok) console.log(`node ${major} (${values.cpu}): ${found.build.version} in ${rel(found.build.dir)}`);
-      else console.log(`node ${major} (${values.cpu}): not installed: ${found.reason}`);
+      else console.log(found.reason);
       failed ||= !found.ok;
     } catch (error) {
       console.error(error instanceof Error ? error.message : String(error));
