@@ -3,7 +3,7 @@
  * npm run test:node22 / test:node24 — the vitest suite under an official Node build of that
  * major (installed on first use into .runtimes/ by node-builds.mjs; the system's Node is untouched).
  *
- *   node test/runtimes/suite.mjs MAJOR [--no-build] [-- vitest arguments...]
+ *   node test/runtimes/suite.mjs MAJOR [--no-build] [vitest arguments...]     (npm run test:node22 -- test/core)
  *
  * vitest itself runs on that Node, and so does every `node` a test starts: process.execPath is
  * the build's binary and its bin/ comes first on PATH. The build (tsc output and the wasm
@@ -27,13 +27,13 @@ const TORCH_BOUND = ['test/cli/convert.test.ts', 'test/onnx/torch-export.test.ts
 /** Left out under the official builds; each entry is a vitest --exclude glob. */
 export const LEFT_OUT = ['test/arm64/**', ...TORCH_BOUND, 'test/web/demo.test.ts', 'test/web/report.test.ts'];
 
-const args = process.argv.slice(2);
-const split = args.indexOf('--');
-const own = split < 0 ? args : args.slice(0, split);
-const vitestArgs = split < 0 ? [] : args.slice(split + 1);
-const major = Number(own.find((a) => !a.startsWith('--')));
+// MAJOR and --no-build are ours; everything else goes to vitest (a lone `--` is dropped).
+const [majorArg, ...rest] = process.argv.slice(2);
+const major = Number(majorArg);
+const noBuild = rest.includes('--no-build');
+const vitestArgs = rest.filter((a) => a !== '--no-build' && a !== '--');
 if (!Number.isInteger(major)) {
-  console.error('usage: node test/runtimes/suite.mjs MAJOR [--no-build] [-- vitest arguments...]');
+  console.error('usage: node test/runtimes/suite.mjs MAJOR [--no-build] [vitest arguments...]');
   process.exit(2);
 }
 
@@ -45,7 +45,7 @@ try {
   process.exit(1);
 }
 
-if (!own.includes('--no-build')) {
+if (!noBuild) {
   const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
