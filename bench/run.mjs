@@ -2,10 +2,12 @@
  * tinycnn's benchmark: every contender on the same weights and the same inputs,
  * checked for the same answers, then timed in interleaved rounds.
  *
- *   npm run bench [-- --quick] [-- --rounds N] [-- --only tinycnn-js,naive-js] [-- --out FILE]
+ *   npm run bench [-- --quick] [-- --rounds N] [-- --only tinycnn-js,naive-js] [-- --out FILE] [-- --node MAJOR]
  *
+ * --node MAJOR runs every Node contender on the official Node build of that major
+ * (bench/on-node.mjs), e.g. 22 for Lambda's nodejs22.x.
  * Prints markdown on stdout (progress goes to stderr) and writes the
- * machine-tagged JSON to bench/results/<date>-<arch>.json (--quick and
+ * machine-tagged JSON to bench/results/<date>-<arch>-node<major>.json (--quick and
  * non-reference weights write a .tmp.json that git ignores). bench/README.md
  * explains the protocol and how to read the output.
  */
@@ -17,6 +19,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCases, flopsOf, writeInputs } from './cases.mjs';
 import { machineTag } from './machine.mjs';
+import { NODE_MAJOR, onNodeMajor } from './on-node.mjs';
 import { PROCESSES, Proc } from './procs.mjs';
 import { printReport } from './report.mjs';
 import { ratios, summarise, targets } from './stats.mjs';
@@ -209,10 +212,10 @@ function parseArgs(argv) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs(onNodeMajor(process.argv[1], process.argv.slice(2)));
   const report = await runBenchmark(args);
   printReport(report);
-  const stem = `${report.run.date.slice(0, 10)}-${report.machine.arch}`;
+  const stem = `${report.run.date.slice(0, 10)}-${report.machine.arch}-node${NODE_MAJOR}`;
   const tmp = args.quick || !report.run.reference_weights || args.only !== undefined;
   const out = args.out ?? join(BENCH, 'results', `${stem}${tmp ? '.tmp' : ''}.json`);
   mkdirSync(dirname(out), { recursive: true });

@@ -20,8 +20,9 @@
  * process; INIT (spawn -> model ready) and first-invoke times are reported by the contender;
  * peak RSS comes from GNU time (%M), else from the contender's own getrusage.
  *
- *   node bench/cold/run.mjs [--rounds N] [--json]
- * Writes bench/cold/results/cold-<date>-<arch>.json.
+ *   node bench/cold/run.mjs [--rounds N] [--json] [--node MAJOR]
+ * --node MAJOR runs it all on the official Node build of that major (bench/on-node.mjs), e.g. 22.
+ * Writes bench/cold/results/cold-<date>-<arch>-node<major>.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -30,6 +31,8 @@ import { arch, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { unzip as unzipInJs } from '../../test/arm64/unzip.mjs';
+import { NODE_MAJOR, onNodeMajor } from '../on-node.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = join(HERE, '..', '..');
@@ -38,7 +41,7 @@ const WEIGHTS = join(REPO, 'weights', 'kim-static-sst1.safetensors');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const log = (...parts) => console.error(...parts);
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ args: onNodeMajor(process.argv[1], process.argv.slice(2)), options: { rounds: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } } });
 const rounds = Number(values.rounds);
 const loadAtStart = loadavg()[0];
 
@@ -50,7 +53,7 @@ function unzippedPackage(into) {
     execFileSync('npm', ['run', 'package', '--silent'], { cwd: REPO, stdio: ['ignore', 2, 2] });
   }
   const unzip = spawnSync('unzip', ['-q', zip, '-d', into]);
-  if (unzip.error !== undefined || unzip.status !== 0) execFileSync(PYTHON, ['-m', 'zipfile', '-e', zip, into]);
+  if (unzip.error !== undefined || unzip.status !== 0) unzipInJs(zip, into); // no Info-ZIP: the test suite's own zip reader
   return { zip, sha256: createHash('sha256').update(readFileSync(zip)).digest('hex') };
 }
 
@@ -176,7 +179,7 @@ try {
   const result = { date: new Date().toISOString(), machine, package: { zip: 'dist/tinycnn-lambda.zip', sha256: pkg.sha256 }, rounds, results: summary, targets };
   const outDir = join(HERE, 'results');
   mkdirSync(outDir, { recursive: true });
-  const outFile = join(outDir, `cold-${result.date.slice(0, 10)}-${arch()}.json`);
+  const outFile = join(outDir, `cold-${result.date.slice(0, 10)}-${arch()}-node${NODE_MAJOR}.json`);
   writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
 
   if (values.json) {

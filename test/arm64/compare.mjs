@@ -1,11 +1,12 @@
 /**
- * Compares what runner.mjs wrote on x86_64 (A) and on arm64 (B):
+ * Compares what runner.mjs wrote on the host's x86_64 Node (A) and on another Node (B: arm64
+ * in qemu, or another x86_64 Node major):
  *   - the same kernel flavour on both sides: float32 bit patterns must be identical,
  *     golden inputs and sentences alike (relaxed SIMD only when the x86 CPU has FMA, as
  *     relaxed_madd then fuses on both sides: vfmadd on x86, fmla on arm64);
  *   - index.handler's own flavour on each side (auto): bit-for-bit when both picked the same,
  *     else within the golden tolerance, |b - a| <= tol * (1 + |a|);
- *   - every arm64 flavour against the fixtures' PyTorch logits, within the same tolerance.
+ *   - every flavour of B against the fixtures' PyTorch logits, within the same tolerance.
  * Every check returns a line; the caller prints them and the totals.
  */
 import { FLAVOURS } from './cases.mjs';
@@ -23,7 +24,7 @@ export class Totals {
   identical = 0;
   /** Largest |b - a| / (1 + |a|) between the sides. */
   worst = 0;
-  /** Largest |arm64 - PyTorch| / (1 + |PyTorch|). */
+  /** Largest |B - PyTorch| / (1 + |PyTorch|). */
   worstPytorch = 0;
 }
 
@@ -43,23 +44,24 @@ const relError = (value, ref) => Math.abs(value - ref) / (1 + Math.abs(ref));
 /**
  * Compares two lists of logit rows.
  * @param {number[][]} a x86_64 rows (the reference)
- * @param {number[][]} b arm64 rows
+ * @param {number[][]} b the other side's rows
  * @param {'bits' | 'tolerance'} mode
  * @param {number} tolerance
  * @param {Totals} totals
  * @param {string} where for messages
+ * @param {string} other the name of side B in messages ('arm64 node22', ...)
  * @returns {{ count: number, identical: number, worst: number, problem?: string }}
  */
-function compareRows(a, b, mode, tolerance, totals, where) {
+function compareRows(a, b, mode, tolerance, totals, where, other) {
   let count = 0;
   let identical = 0;
   let worst = 0;
   let problem;
-  if (a === undefined || b === undefined) return { count, identical, worst, problem: `${where}: missing on ${a === undefined ? 'x86_64' : 'arm64'}` };
-  if (a.length !== b.length) return { count, identical, worst, problem: `${where}: ${a.length} rows on x86_64, ${b.length} on arm64` };
+  if (a === undefined || b === undefined) return { count, identical, worst, problem: `${where}: missing on ${a === undefined ? 'x86_64' : other}` };
+  if (a.length !== b.length) return { count, identical, worst, problem: `${where}: ${a.length} rows on x86_64, ${b.length} on ${other}` };
   for (let i = 0; i < a.length; i++) {
     if (a[i].length !== b[i].length) {
-      problem ??= `${where}, row ${i}: ${a[i].length} logits on x86_64, ${b[i].length} on arm64`;
+      problem ??= `${where}, row ${i}: ${a[i].length} logits on x86_64, ${b[i].length} on ${other}`;
       continue;
     }
     for (let j = 0; j < a[i].length; j++) {
@@ -67,8 +69,8 @@ function compareRows(a, b, mode, tolerance, totals, where) {
       const error = relError(b[i][j], a[i][j]);
       worst = Math.max(worst, error);
       if (sameBits(a[i][j], b[i][j])) identical++;
-      else if (mode === 'bits') problem ??= `${where}, row ${i}, logit ${j}: x86_64 ${a[i][j]} vs arm64 ${b[i][j]} (bits differ)`;
-      if (mode === 'tolerance' && !(error <= tolerance)) problem ??= `${where}, row ${i}, logit ${j}: x86_64 ${a[i][j]} vs arm64 ${b[i][j]}, error ${error.toExponential(2)} > ${tolerance}`;
+      else if (mode === 'bits') problem ??= `${where}, row ${i}, logit ${j}: x86_64 ${a[i][j]} vs ${other} ${b[i][j]} (bits differ)`;
+      if (mode === 'tolerance' && !(error <= tolerance)) problem ??= `${where}, row ${i}, logit ${j}: x86_64 ${a[i][j]} vs ${other} ${b[i][j]}, error ${error.toExponential(2)} > ${tolerance}`;
     }
   }
   totals.compared += count;
@@ -84,21 +86,21 @@ const sentencesOf = (side, flavour) => (side.sentences[flavour] === 'handler' ? 
  * Sentence events on both sides: same ids, same statuses and error codes, then the logits.
  * @returns {Check}
  */
-function compareSentences(name, a, b, mode, tolerance, totals) {
+function compareSentences(name, a, b, mode, tolerance, totals, other) {
   const problems = [];
   let count = 0;
   let identical = 0;
   let worst = 0;
   let flips = 0;
-  if (a.length !== b.length) problems.push(`${a.length} events on x86_64, ${b.length} on arm64`);
+  if (a.length !== b.length) problems.push(`${a.length} events on x86_64, ${b.length} on ${other}`);
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     const [x, y] = [a[i], b[i]];
     if (x.id !== y.id) {
       problems.push(`event ${i}: ${x.id} vs ${y.id}`);
       break;
     }
-    if (x.status !== y.status || x.code !== y.code) problems.push(`${x.id}: x86_64 ${x.status} ${x.code ?? ''} vs arm64 ${y.status} ${y.code ?? ''}`);
-    const rows = compareRows(x.logits, y.logits, mode, tolerance, totals, x.id);
+    if (x.status !== y.status || x.code !== y.code) problems.push(`${x.id}: x86_64 ${x.status} ${x.code ?? ''} vs ${other} ${y.status} ${y.code ?? ''}`);
+    const rows = compareRows(x.logits, y.logits, mode, tolerance, totals, x.id, other);
     count += rows.count;
     identical += rows.identical;
     worst = Math.max(worst, rows.worst);
@@ -112,20 +114,21 @@ function compareSentences(name, a, b, mode, tolerance, totals) {
 }
 
 /**
- * All checks between the x86_64 result and one arm64 result.
- * @param {object} a runner output on x86_64
- * @param {object} b runner output on arm64
+ * All checks between the host's x86_64 result and one other side's (an arm64 Node, or another x86_64 Node).
+ * @param {object} a runner output on the host's x86_64 Node
+ * @param {object} b runner output on the other side
  * @param {object[]} fixtures the golden fixtures (PyTorch logits)
  * @param {number} tolerance the golden tolerance
  * @param {Totals} totals updated
+ * @param {string} [other] side B's name in messages
  * @returns {{ checks: Check[], notes: string[] }}
  */
-export function compareSides(a, b, fixtures, tolerance, totals) {
+export function compareSides(a, b, fixtures, tolerance, totals, other = 'arm64') {
   const checks = [];
   const notes = [];
   for (const flavour of FLAVOURS) {
     if (b.flavours[flavour] !== flavour) {
-      notes.push(`${flavour} cannot run on arm64 Node ${b.machine.node} (the backend fell back to ${b.flavours[flavour]}): nothing to compare bit for bit`);
+      notes.push(`${flavour} cannot run on ${other} Node ${b.machine.node} (the backend fell back to ${b.flavours[flavour]}): nothing to compare bit for bit`);
       continue;
     }
     if (a.flavours[flavour] !== flavour) {
@@ -139,24 +142,24 @@ export function compareSides(a, b, fixtures, tolerance, totals) {
     let identical = 0;
     const problems = [];
     for (const fixture of fixtures) {
-      const rows = compareRows(a.golden[flavour][fixture.name], b.golden[flavour][fixture.name], mode, tolerance, totals, fixture.name);
+      const rows = compareRows(a.golden[flavour][fixture.name], b.golden[flavour][fixture.name], mode, tolerance, totals, fixture.name, other);
       count += rows.count;
       identical += rows.identical;
       if (rows.problem) problems.push(rows.problem);
     }
     const detail = `${fixtures.length} fixtures, ${count} logits, ${identical} bit-identical`;
     checks.push({ name: `golden ${flavour}, ${how}`, ok: problems.length === 0 && count > 0, detail: problems.length ? `${detail}; ${problems.slice(0, 3).join('; ')}` : detail });
-    checks.push(compareSentences(`sentences ${flavour}, ${how}`, sentencesOf(a, flavour), sentencesOf(b, flavour), mode, tolerance, totals));
+    checks.push(compareSentences(`sentences ${flavour}, ${how}`, sentencesOf(a, flavour), sentencesOf(b, flavour), mode, tolerance, totals, other));
   }
 
   // What a client of each deployment gets: index.handler with the flavour each runtime picked.
   if (a.auto === b.auto) {
     notes.push(`index.handler picked ${a.auto} on both sides: its answers are the "sentences ${a.auto}" check`);
   } else {
-    checks.push(compareSentences(`index.handler as deployed: x86_64 ${a.auto} vs arm64 ${b.auto}, within tolerance`, a.sentences.handler, b.sentences.handler, 'tolerance', tolerance, totals));
+    checks.push(compareSentences(`index.handler as deployed: x86_64 ${a.auto} vs ${other} ${b.auto}, within tolerance`, a.sentences.handler, b.sentences.handler, 'tolerance', tolerance, totals, other));
   }
 
-  // arm64 against PyTorch, every flavour that ran there; hostile inputs (scale up to 4096, cancelling) apart.
+  // B against PyTorch, every flavour that ran there; hostile inputs (scale up to 4096, cancelling) apart.
   const worstBy = [];
   const problems = [];
   let count = 0;
@@ -180,7 +183,7 @@ export function compareSides(a, b, fixtures, tolerance, totals) {
     const show = (kind) => (seen[kind] === 0 ? '-' : worst[kind].toExponential(1));
     worstBy.push(`${flavour} ${show('ordinary')} / ${show('hostile')}`);
   }
-  const detail = `${count} logits, worst |arm64 - PyTorch| / (1 + |PyTorch|), ordinary / hostile inputs: ${worstBy.join(', ')} (bound ${tolerance})`;
-  checks.push({ name: 'golden on arm64 vs PyTorch', ok: problems.length === 0 && count > 0, detail: problems.length ? `${detail}; ${problems.slice(0, 3).join('; ')}` : detail });
+  const detail = `${count} logits, worst |${other} - PyTorch| / (1 + |PyTorch|), ordinary / hostile inputs: ${worstBy.join(', ')} (bound ${tolerance})`;
+  checks.push({ name: `golden on ${other} vs PyTorch`, ok: problems.length === 0 && count > 0, detail: problems.length ? `${detail}; ${problems.slice(0, 3).join('; ')}` : detail });
   return { checks, notes };
 }

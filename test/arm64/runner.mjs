@@ -2,7 +2,7 @@
  * One side of `npm run test:arm64`: runs the *packaged* Lambda code (index.mjs from the
  * unzipped dist/tinycnn-lambda.zip) on the golden inputs and on sentences, and writes every
  * logit to a JSON file. The same file runs under the host's Node (x86_64) and under
- * Debian's arm64 Node in qemu; test/arm64/compare.mjs compares the two files.
+ * each arm64 Node in qemu; test/arm64/compare.mjs compares the two files.
  *
  *   node runner.mjs --package DIR --recipes FILE --out FILE [--fast]
  *
@@ -32,7 +32,9 @@ import { FLAVOURS, goldenFixtures, sentenceEvents } from './cases.mjs';
 
 // Before the bundle compiles its wasm at INIT: Node 20 keeps relaxed SIMD behind this flag;
 // Node 18's V8 accepts the flag but knows only the pre-standard opcodes, so relaxed stays off there.
-setFlagsFromString('--experimental-wasm-relaxed-simd');
+// Node 22 and later have it on by default and run as Lambda runs them: no flag, so what
+// index.handler picks there (auto) is the runtime's own choice.
+if (Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const { values } = parseArgs({
   options: { package: { type: 'string' }, recipes: { type: 'string' }, out: { type: 'string' }, fast: { type: 'boolean', default: false } },

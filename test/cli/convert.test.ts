@@ -1,6 +1,7 @@
 // End to end as a user does it: castorini-format checkpoints (whole-model pickles, legacy and zip, GPU-saved,
 // state_dicts; written by converters/make_checkpoints.py with PyTorch, class paths model.KimCNN / model.SMModel)
 // -> `tinycnn convert` -> `tinycnn logits`, compared with the logits PyTorch computed for the same input.
+// Only the tests that read or write checkpoints need PyTorch; the CLI's own errors run everywhere.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOLERANCE } from '../../src/model/certificate.js';
 import { inputFromRecipes, type ExtRecipe, type Recipe } from '../helpers/recipe.js';
 import { repoRoot, tinycnn } from '../helpers/cli.js';
+import { PYTHON, requires } from '../helpers/requirements.js';
 
 interface Case {
   file: string;
@@ -35,15 +37,17 @@ function inputJson(c: Case): unknown {
   return { q: rows(input.q.data, input.q.tokens), a: rows(input.a.data, input.a.tokens), ...(input.ext ? { ext: Array.from(input.ext) } : {}) };
 }
 
-beforeAll(() => {
-  const made = spawnSync('/usr/bin/python3', [join(repoRoot, 'converters', 'make_checkpoints.py'), dir], { encoding: 'utf8' });
-  expect(made.status, made.stderr).toBe(0);
-  cases = (JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as { checkpoints: Case[] }).checkpoints;
-});
+const torch = requires('tinycnn convert on PyTorch checkpoints', 'torch');
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('tinycnn convert + tinycnn logits on castorini checkpoints', () => {
+describe.runIf(torch)('tinycnn convert + tinycnn logits on castorini checkpoints', () => {
+  beforeAll(() => {
+    const made = spawnSync(PYTHON, [join(repoRoot, 'converters', 'make_checkpoints.py'), dir], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    cases = (JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as { checkpoints: Case[] }).checkpoints;
+  });
+
   it('covers every kind of checkpoint', () => {
     const formats = new Set(cases.map((c) => c.format));
     expect(cases.length).toBeGreaterThanOrEqual(12);
@@ -72,7 +76,7 @@ describe('tinycnn convert + tinycnn logits on castorini checkpoints', () => {
       });
     }
     console.log(`convert e2e: ${cases.length} checkpoints, largest error ${worst.toExponential(2)} x (1 + |ref|)`);
-  });
+  }, 5 * 60_000); // a Python process importing torch per checkpoint: ~40 s on a quiet 2-core box, over 60 s on a busy one
 
   it('prints a list for a batch', () => {
     const c = cases.find((k) => k.architecture === 'SMModel')!;
@@ -88,7 +92,7 @@ describe('tinycnn convert + tinycnn logits on castorini checkpoints', () => {
 });
 
 describe('errors are one clear line and a non-zero exit', () => {
-  it('a file that is not a checkpoint', () => {
+  it.runIf(torch)('a file that is not a checkpoint (PyTorch tells)', () => {
     const bogus = join(dir, 'bogus.pt');
     writeFileSync(bogus, 'not a pickle');
     const run = tinycnn(['convert', bogus, join(dir, 'bogus.safetensors')]);
@@ -97,7 +101,9 @@ describe('errors are one clear line and a non-zero exit', () => {
   });
 
   it('an unknown kind of file', () => {
-    const run = tinycnn(['convert', join(dir, 'cases.json'), join(dir, 'x.safetensors')]);
+    const notes = join(dir, 'notes.json');
+    writeFileSync(notes, '{}');
+    const run = tinycnn(['convert', notes, join(dir, 'x.safetensors')]);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/unknown kind "\.json"/);
   });

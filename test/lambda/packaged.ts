@@ -1,5 +1,5 @@
 /** For the package tests: build the zip into a temp folder, unzip it, run its handler in a fresh Node process. */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LambdaResponse } from '../../src/lambda/http.js';
 import { buildPackage, type PackageOptions, type PackageResult } from '../../src/package/build.js';
+import { unzip as unzipInJs } from '../arm64/unzip.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const execFileAsync = promisify(execFile);
@@ -21,8 +22,9 @@ export interface Packaged {
   /**
    * Runs test/lambda/packaged-child.mjs on a plan in a fresh Node process, cwd = tmp, no TINYCNN_* variables
    * but `env`, LAMBDA_TASK_ROOT = the unzipped folder.
+   * @param node argv prefix that starts Node (default: this process's Node; e.g. [an official Node 24 build])
    */
-  run(plan: Record<string, unknown>, env?: Record<string, string>): Promise<{ flavour: string; answers: LambdaResponse[] }>;
+  run(plan: Record<string, unknown>, env?: Record<string, string>, node?: string[]): Promise<{ flavour: string; answers: LambdaResponse[] }>;
   remove(): void;
 }
 
@@ -40,13 +42,13 @@ export async function packaged(options: Omit<PackageOptions, 'root' | 'out'> = {
     tmp,
     result,
     unzipped,
-    async run(plan, env = {}) {
+    async run(plan, env = {}, node = [process.execPath]) {
       const planFile = join(tmp, `plan-${plans++}.json`);
       const out = `${planFile}.out`;
       writeFileSync(planFile, JSON.stringify({ index: join(unzipped, 'index.mjs'), out, ...plan }));
       const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TINYCNN_')));
       // Asynchronous: a server the child talks to (dynalite) may live in this process.
-      await execFileAsync(process.execPath, [CHILD, planFile], { cwd: tmp, env: { ...clean, LAMBDA_TASK_ROOT: unzipped, ...env }, timeout: 60_000 }).catch((error: Error & { stderr?: string }) => {
+      await execFileAsync(node[0], [...node.slice(1), CHILD, planFile], { cwd: tmp, env: { ...clean, LAMBDA_TASK_ROOT: unzipped, ...env }, timeout: 60_000 }).catch((error: Error & { stderr?: string }) => {
         throw new Error(`packaged child failed: ${error.message}\n${error.stderr ?? ''}`);
       });
       return JSON.parse(readFileSync(out, 'utf8')) as { flavour: string; answers: LambdaResponse[] };
@@ -55,11 +57,11 @@ export async function packaged(options: Omit<PackageOptions, 'root' | 'out'> = {
   };
 }
 
-/** Unzips with Debian's unzip, or Python's zipfile where unzip is missing. */
+/** Unzips with Info-ZIP's unzip, or where it is missing with test/arm64/unzip.mjs (a reader of our own, no tool needed). */
 export function extract(zip: string, into: string): void {
   const unzip = spawnSync('unzip', ['-q', zip, '-d', into]);
   if (unzip.error === undefined && unzip.status === 0) return;
-  execFileSync('python3', ['-m', 'zipfile', '-e', zip, into]);
+  unzipInJs(zip, into);
 }
 
 /** A response without the fields that differ run to run (timings, cold start). */

@@ -14,6 +14,7 @@ import { loadModel } from '../../src/model/model.js';
 import { readSafetensors } from '../../src/safetensors/read.js';
 import { readFixtures, repoRoot as root } from '../helpers/golden.js';
 import { inputFromRecipes } from '../helpers/recipe.js';
+import { PYTHON, requires } from '../helpers/requirements.js';
 
 const exporter = join(root, 'converters', 'export_onnx.py');
 const fixtures = readFixtures();
@@ -32,13 +33,15 @@ function run(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-describe('golden models through ONNX (converters/export_onnx.py -> convertOnnx)', () => {
+const torch = requires('golden models through ONNX (converters/export_onnx.py)', 'torch');
+
+describe.runIf(torch)('golden models through ONNX (converters/export_onnx.py -> convertOnnx)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tinycnn-golden-onnx-'));
     await Promise.all(models.map(async (model, i) => {
       const onnx = join(dir, `m${i}.onnx`);
       const out = join(dir, `m${i}.safetensors`);
-      await run('/usr/bin/python3', [exporter, join(root, model), onnx]);
+      await run(PYTHON, [exporter, join(root, model), onnx]);
       const meta = readSafetensors(readFileSync(join(root, model)), model).metadata;
       await convertOnnx(onnx, out, { labels: JSON.parse(meta['tinycnn.labels']) as string[], tokenizer: meta['tinycnn.tokenizer'], log: () => {} });
       converted.set(model, out);

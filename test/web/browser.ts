@@ -3,20 +3,17 @@
  * download), a local server per results folder on 127.0.0.1 with a free port, and
  * a page that records every console error and uncaught exception.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { readConfig } from '../../src/lambda/config.js';
 import { startServer, type LocalServer } from '../../src/server/server.js';
+import { CHROMIUM, requires } from '../helpers/requirements.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-
-/** Whether the browser tests can run; when not, the files skip with one printed line. */
+/** Whether the browser tests can run; when not, they skip with one printed line (a failure under TINYCNN_REQUIRE_ALL=1). */
 export function chromiumAvailable(file: string): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  console.log(`${file}: SKIPPED, ${CHROMIUM} is missing (install it: apt-get install -y chromium)`);
-  return false;
+  return requires(`${file} (the pages in Chromium)`, 'chromium');
 }
 
 /** One headless Chromium with a fresh profile; close() also deletes the profile. */
