@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { BackendChoice, ConvChoice } from '../../src/backend/select.js';
 import { readEvalSet, type ClassificationSet, type RankingSet } from '../../src/eval/datasets.js';
 import { evaluateClassifier, evaluateRanker } from '../../src/eval/evaluate.js';
@@ -28,9 +28,13 @@ const CLASSIFIERS = [
 ] as const;
 
 describe.each(CLASSIFIERS)('$model on $task test: PyTorch\'s labels on every backend', ({ model, predictions, data, task, items }) => {
-  const pytorch = JSON.parse(read(predictions));
+  let pytorch: { weights: string; vectors: string; rows: never[]; correct: number; accuracy: number };
+  let set: ClassificationSet;
   const files = SHIPPED_MODELS[model];
-  const set = readEvalSet(read(data), data, { task }) as ClassificationSet;
+  beforeAll(() => {
+    pytorch = JSON.parse(read(predictions));
+    set = readEvalSet(read(data), data, { task }) as ClassificationSet;
+  });
 
   it('the committed predictions are of the shipped files and the whole test split', () => {
     expect(pytorch.weights).toBe(files.weights);
@@ -55,10 +59,13 @@ describe.each(CLASSIFIERS)('$model on $task test: PyTorch\'s labels on every bac
 });
 
 describe('sm on TrecQA TEST: PyTorch\'s rankings and external features on every backend', () => {
-  const predictions = 'data/predictions/sm-trecqa.test.json';
-  const pytorch = JSON.parse(read(predictions));
   const files = SHIPPED_MODELS.sm;
-  const set = readEvalSet(read('data/trecqa/TEST.xml'), 'TEST.xml') as RankingSet;
+  let pytorch: { weights: string; vectors: string; questions: never[]; map: number; mrr: number; map_clean: number; mrr_clean: number };
+  let set: RankingSet;
+  beforeAll(() => {
+    pytorch = JSON.parse(read('data/predictions/sm-trecqa.test.json'));
+    set = readEvalSet(read('data/trecqa/TEST.xml'), 'TEST.xml') as RankingSet;
+  });
 
   it('the committed predictions are of the shipped files and every TEST question', () => {
     expect(pytorch.weights).toBe(files.weights);
@@ -72,7 +79,7 @@ describe('sm on TrecQA TEST: PyTorch\'s rankings and external features on every 
     const features = extFeaturesFromMetadata(weights.metadata, files.weights)!;
     const ext = new Float32Array(4); // (4)
     let pairs = 0;
-    for (const q of pytorch.questions as { qid: string; tokens: string[]; candidates: { tokens: string[]; ext: number[] }[] }[]) {
+    for (const q of pytorch.questions as unknown as { qid: string; tokens: string[]; candidates: { tokens: string[]; ext: number[] }[] }[]) {
       for (const [c, candidate] of q.candidates.entries()) {
         features(q.tokens, candidate.tokens, ext);
         expect([...ext], `question ${q.qid}, candidate ${c}`).toEqual(candidate.ext);
