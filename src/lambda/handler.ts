@@ -83,7 +83,7 @@ async function route(runtime: Runtime, request: HttpRequest, start: number, cold
   const { classifier, ranker } = runtime;
   const answer: Answer = classifier !== undefined && kind === 'kim'
     ? await answerKim(classifier, readKimRequest(body, runtime.config.maxBatch))
-    : await answerSm(ranker!, readSmRequest(body, runtime.config.maxBatch, ranker!.extFeatures));
+    : await answerSm(ranker!, readSmRequest(body, runtime.config.maxBatch, { count: ranker!.extFeatures, computed: ranker!.computesExtFeatures }));
   const timings = {
     t_overall: (performance.now() - start) / 1000,
     t_sent_embedding: answer.embedMs / 1000,

@@ -1,7 +1,8 @@
 /**
  * Request bodies -> checked, typed requests. castorini's API plus a batch form:
  *   Kim  {"input": "text"}                    | {"inputs": ["text", ...]}
- *   SM   {"sent1": "q", "sent2": "a"[, "ext": [4 numbers]]}
+ *   SM   {"sent1": "q", "sent2": "a"[, "ext": [4 numbers]]} ("ext" overrides the features the
+ *        model computes from the texts; required only when its weight file names no way to)
  *        | {"pairs": [{"sent1", "sent2"[, "ext"]} or ["q", "a"], ...]}
  * Every refusal is an HttpError 400 with a stable code and a message naming the
  * field (a batch over TINYCNN_MAX_BATCH is 400 BATCH_TOO_LARGE, not 413: the body's
@@ -74,43 +75,55 @@ export function readKimRequest(body: Record<string, unknown>, maxBatch: number):
   return { kind: 'kim', texts: [text(body.input, 'input')], batch: false };
 }
 
+/** What an SM model takes beside the two texts. */
+export interface ExtFeatureNeeds {
+  /** External features per pair: 4 for a model trained with them, else 0 ("ext" is then refused). */
+  readonly count: number;
+  /** Whether the model computes them from the texts itself (then "ext" is optional). */
+  readonly computed: boolean;
+}
+
 /**
  * An SM CNN request.
- * @param body        the parsed body
- * @param maxBatch    most pairs in {"pairs": [...]}
- * @param extFeatures 4 when the model takes external features (then "ext" is required), else 0
+ * @param body     the parsed body
+ * @param maxBatch most pairs in {"pairs": [...]}
+ * @param needs    the model's external features
  */
-export function readSmRequest(body: Record<string, unknown>, maxBatch: number, extFeatures: number): SmRequest {
+export function readSmRequest(body: Record<string, unknown>, maxBatch: number, needs: ExtFeatureNeeds): SmRequest {
   if (has(body, 'pairs') && (has(body, 'sent1') || has(body, 'sent2'))) {
     throw new HttpError(400, 'INVALID_BODY', 'send either "sent1" and "sent2" (one pair) or "pairs" (a list), not both');
   }
   if (has(body, 'pairs')) {
     const list = batchList(body.pairs, 'pairs', maxBatch);
-    return { kind: 'sm', pairs: list.map((item, i) => pair(item, `pairs[${i}]`, extFeatures)), batch: true };
+    return { kind: 'sm', pairs: list.map((item, i) => pair(item, `pairs[${i}]`, needs)), batch: true };
   }
-  return { kind: 'sm', pairs: [pair(body, '', extFeatures)], batch: false };
+  return { kind: 'sm', pairs: [pair(body, '', needs)], batch: false };
 }
 
-function pair(item: unknown, field: string, extFeatures: number): SmPair {
+function pair(item: unknown, field: string, needs: ExtFeatureNeeds): SmPair {
   const at = (name: string) => (field === '' ? name : `${field}.${name}`);
   if (Array.isArray(item)) {
     if (item.length !== 2) throw new HttpError(400, 'INVALID_FIELD', `"${field}" must be [question, answer] or {"sent1", "sent2"}`);
-    return { sent1: text(item[0], `${field}[0]`), sent2: text(item[1], `${field}[1]`), ext: ext(undefined, at('ext'), extFeatures) };
+    return { sent1: text(item[0], `${field}[0]`), sent2: text(item[1], `${field}[1]`), ext: ext(undefined, at('ext'), needs) };
   }
   if (typeof item !== 'object' || item === null) throw new HttpError(400, 'INVALID_FIELD', `"${field}" must be {"sent1": "...", "sent2": "..."}, not ${describe(item)}`);
   const record = item as Record<string, unknown>;
   for (const name of ['sent1', 'sent2']) {
     if (!has(record, name)) throw new HttpError(400, 'MISSING_FIELD', `missing field "${at(name)}": send {"sent1": "question", "sent2": "answer"}`);
   }
-  return { sent1: text(record.sent1, at('sent1')), sent2: text(record.sent2, at('sent2')), ext: ext(record.ext, at('ext'), extFeatures) };
+  return { sent1: text(record.sent1, at('sent1')), sent2: text(record.sent2, at('sent2')), ext: ext(record.ext, at('ext'), needs) };
 }
 
-function ext(value: unknown, field: string, extFeatures: number): Float32Array | undefined {
+function ext(value: unknown, field: string, needs: ExtFeatureNeeds): Float32Array | undefined {
+  const extFeatures = needs.count;
   if (extFeatures === 0) {
     if (value !== undefined) throw new HttpError(400, 'INVALID_FIELD', `"${field}": this SM model takes no external features`);
     return undefined;
   }
-  if (value === undefined) throw new HttpError(400, 'MISSING_FIELD', `missing field "${field}": this SM model needs ${extFeatures} external features`);
+  if (value === undefined) {
+    if (needs.computed) return undefined; // the model computes them from the two texts
+    throw new HttpError(400, 'MISSING_FIELD', `missing field "${field}": this SM model needs ${extFeatures} external features`);
+  }
   if (!Array.isArray(value) || value.length !== extFeatures || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
     throw new HttpError(400, 'INVALID_FIELD', `"${field}" must be a list of ${extFeatures} finite numbers`);
   }

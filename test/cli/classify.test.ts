@@ -24,7 +24,7 @@ describe('tinycnn classify', () => {
   });
 
   it('classifies each stdin line; a line with no tokens is reported and makes the exit status 1', () => {
-    const run = tinycnn(['classify'], { input: 'so good\n\n... ---\nso bad\n' });
+    const run = tinycnn(['classify'], { input: 'so good\n\n\u200b\u200d\nso bad\n' });
     expect(run.status).toBe(1);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);

@@ -40,8 +40,8 @@ describe('INIT', () => {
     const init = logs.filter((l) => l.startsWith('tinycnn INIT'));
     expect(init).toHaveLength(1);
     expect(init[0]).toContain(`backend=${handler.runtime.flavour}`);
-    expect(init[0]).toMatch(/model=kim:kim-static-sst1\.safetensors\(static,6classes,certificate=ok/);
-    expect(init[0]).toMatch(/model=sm:sm-trecqa\.safetensors\(ext0,2classes,certificate=ok/);
+    expect(init[0]).toMatch(/model=kim:kim-sst2\.safetensors\(static,2classes,certificate=ok/);
+    expect(init[0]).toMatch(/model=sm:sm-trecqa\.safetensors\(ext4,2classes,certificate=ok/);
     expect(opened).toBe(2);
   });
 });
@@ -53,7 +53,7 @@ describe('event shapes', () => {
     expect(response.headers).toMatchObject({ 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Credentials': 'true' });
     const body = json(response);
     expect(body.input).toBe('this is a very good movie');
-    expect(body.output).toHaveLength(6);
+    expect(body.output).toHaveLength(2);
     expect(body.output).toEqual(engineKim('this is a very good movie'));
     expect(body.prediction).toBe(body.output.indexOf(Math.max(...body.output)));
     expect(body.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 6);
@@ -63,7 +63,7 @@ describe('event shapes', () => {
     for (const t of ['t_overall', 't_sent_embedding', 't_load_model', 't_inference']) expect(typeof body[t]).toBe('number');
     expect(body.t_overall).toBeGreaterThanOrEqual(body.t_inference);
     expect(body.backend).toBe(handler.runtime.flavour);
-    expect(body.model).toBe('kim-static-sst1.safetensors');
+    expect(body.model).toBe('kim-sst2.safetensors');
   });
 
   it('HTTP API (v2): SM answers score [[l0, l1]] like castorini', async () => {
@@ -150,13 +150,13 @@ describe('API', () => {
   });
 
   it('POST / picks the model from the body when both are served', async () => {
-    expect(json(await handler(v2('POST', '/', { input: 'good' }))).output).toHaveLength(6);
+    expect(json(await handler(v2('POST', '/', { input: 'good' }))).output).toHaveLength(2);
     expect(json(await handler(v2('POST', '/', { sent1: 'a', sent2: 'b' }))).score[0]).toHaveLength(2);
   });
 
   it('with TINYCNN_MODEL=kim, / is Kim and /sm is 404', async () => {
     const kim = await createHandler(testConfig({ TINYCNN_MODEL: 'kim' }), { log: () => {}, openStore: (_m, _c, dim) => fakeStore(dim) });
-    expect(json(await kim(v2('POST', '/', { input: 'good' }))).output).toHaveLength(6);
+    expect(json(await kim(v2('POST', '/', { input: 'good' }))).output).toHaveLength(2);
     const sm = await kim(v2('POST', '/sm', { sent1: 'a', sent2: 'b' }));
     expect(sm.statusCode).toBe(404);
     expect(json(sm).error.code).toBe('NOT_FOUND');

@@ -29,8 +29,8 @@ beforeAll(async () => {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   // castorini's tables, holding the embedded vectors of the words used below
   for (const [table, file, texts] of [
-    ['word2vec300d', 'weights/vectors-300d.tcv', SENTENCES],
-    ['word2vec50d', 'weights/vectors-50d.tcv', [PAIR.sent1, PAIR.sent2]],
+    ['word2vec300d', 'weights/kim-sst2.tcv', SENTENCES],
+    ['word2vec50d', 'weights/sm-trecqa.tcv', [PAIR.sent1, PAIR.sent2]],
   ] as const) {
     await client.send(new CreateTableCommand({
       TableName: table,

@@ -47,7 +47,7 @@ describe('npm run package', () => {
   it('puts index.mjs and bench.mjs at the root (handlers index.handler, bench.handler), weights and vectors under weights/, within the size targets', () => {
     expect(first.parts.map((p) => p.name)).toEqual([
       'bench.mjs', 'dynamodb.cjs', 'index.mjs',
-      'weights/kim-static-sst1.safetensors', 'weights/sm-trecqa.safetensors', 'weights/vectors-300d.tcv', 'weights/vectors-50d.tcv',
+      'weights/kim-sst2.safetensors', 'weights/kim-sst2.tcv', 'weights/sm-trecqa.safetensors', 'weights/sm-trecqa.tcv',
     ]);
     expect(statSync(join(unzipped, 'index.mjs')).mode & 0o777).toBe(0o644);
     const code = first.parts.filter((p) => p.kind === 'code').reduce((s, p) => s + p.size, 0);
@@ -133,11 +133,12 @@ describe('the unzipped package in a fresh Node process', () => {
         });
       }
     });
-    // sm-ext-* use the test-only SM weights with external features; the rest the reference weights.
+    // kim-static-* and sm-* use the untrained reference weights, sm-ext-* the test-only SM weights with external features.
     const plain = events.map((e, i) => ({ ...(e as { fixture: string; event: unknown }), i })).filter((e) => !e.fixture.startsWith('sm-ext'));
     const ext = events.map((e, i) => ({ ...(e as { fixture: string; event: unknown }), i })).filter((e) => e.fixture.startsWith('sm-ext'));
     const answers: LambdaResponse[] = [];
-    const a = await runPackaged({ mode: 'golden', vectors, events: plain.map((e) => e.event) });
+    const reference = { TINYCNN_KIM_WEIGHTS: join(ROOT, 'test/golden/kim-static.safetensors'), TINYCNN_SM_WEIGHTS: join(ROOT, 'test/golden/sm.safetensors') };
+    const a = await runPackaged({ mode: 'golden', vectors, events: plain.map((e) => e.event), env: reference });
     const b = await runPackaged({ mode: 'golden', vectors, events: ext.map((e) => e.event), env: { TINYCNN_MODEL: 'sm', TINYCNN_SM_WEIGHTS: join(ROOT, 'test/golden/sm-ext.safetensors') } });
     plain.forEach((e, k) => (answers[e.i] = a.answers[k]));
     ext.forEach((e, k) => (answers[e.i] = b.answers[k]));

@@ -13,9 +13,11 @@ import {
   SHIPPED_MODELS,
   tokenize,
   type Embedding,
+  type TokenizerMode,
   type ModelInput,
   type VectorSource,
 } from '../../src/index.js';
+import { extFeaturesFromMetadata } from '../../src/pipeline/ext-features.js';
 import { readSafetensors } from '../../src/safetensors/read.js';
 import { encodeSafetensors } from '../../src/safetensors/write.js';
 import { openEmbeddedStore } from '../../src/vectors/embedded.js';
@@ -25,16 +27,24 @@ const KIM = SHIPPED_MODELS.kim;
 const SM = SHIPPED_MODELS.sm;
 const at = (file: string) => join(repoRoot, file);
 
-/** The same steps by hand, on the js backend: tokens, vectors, Model.predict. */
+/**
+ * The same steps by hand, on the js backend: tokens, vectors, Model.predict; an SM model's
+ * external features, when not given, from the function its metadata names.
+ */
 function byHand(weights: string, vectors: string, texts: string[], ext?: Float32Array) {
   const model = loadModel(at(weights), { backend: 'js' });
-  const mode = model.metadata['tinycnn.tokenizer'] as 'clean_str_sst' | 'split';
+  const mode = model.metadata['tinycnn.tokenizer'] as TokenizerMode;
   const store = openEmbeddedStore(at(vectors));
   const sentences = texts.map((text) => {
     const tokens = tokenize(text, { mode });
     const { matrix, unknown } = store.lookup(tokens);
     return { tokens, unknown, sentence: { data: matrix, tokens: tokens.length } };
   });
+  const features = extFeaturesFromMetadata(model.metadata, weights);
+  if (sentences.length === 2 && ext === undefined && features !== undefined) {
+    ext = new Float32Array(4); // (4)
+    features(sentences[0].tokens, sentences[1].tokens, ext);
+  }
   const input = (sentences.length === 1 ? { x: sentences[0].sentence } : { q: sentences[0].sentence, a: sentences[1].sentence, ...(ext ? { ext } : {}) }) as ModelInput;
   return { ...model.predict(input), sentences };
 }
@@ -65,13 +75,14 @@ describe("pipeline('sentiment-analysis'): the shipped Kim CNN with no paths", ()
   it('a list is one forward pass with the same answers; classifyAsync and logitsInto agree', async () => {
     const batch = classifier.classify(texts);
     const asyncBatch = await classifier.classifyAsync(texts);
-    const out = new Float32Array(texts.length * classifier.labels.length); // (batch, classes)
+    const classes = classifier.labels.length;
+    const out = new Float32Array(texts.length * classes); // (batch, classes)
     classifier.logitsInto(out, texts);
     texts.forEach((text, b) => {
       const single = classifier.classify(text);
       close(batch[b].logits, single.logits);
       close(asyncBatch[b].logits, single.logits);
-      close(Array.from(out.subarray(b * 6, b * 6 + 6)), single.logits);
+      close(Array.from(out.subarray(b * classes, (b + 1) * classes)), single.logits);
     });
   });
 
@@ -85,7 +96,7 @@ describe("pipeline('sentiment-analysis'): the shipped Kim CNN with no paths", ()
   });
 
   it('names the text in tokenizer errors, and fills timings when asked', () => {
-    expect(() => classifier.classify(['fine', '...'])).toThrow(/texts\[1\]: no tokens/);
+    expect(() => classifier.classify(['fine', '\u200b'])).toThrow(/texts\[1\]: no tokens/);
     const timings = { embedMs: -1, inferenceMs: -1 };
     classifier.classify('fine', { timings });
     expect(timings.embedMs).toBeGreaterThanOrEqual(0);

@@ -25,7 +25,7 @@ const post = (path: string, body: string, headers: Record<string, string> = { 'c
 describe('local server', () => {
   it('binds 127.0.0.1 and logs the INIT line first', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(logs[0]).toMatch(/^tinycnn INIT backend=\S+ model=kim:kim-static-sst1\.safetensors.* model=sm:sm-trecqa\.safetensors/);
+    expect(logs[0]).toMatch(/^tinycnn INIT backend=\S+ model=kim:kim-sst2\.safetensors.* model=sm:sm-trecqa\.safetensors/);
   });
 
   it('answers Kim and SM exactly as the handler does for the same v2 event', async () => {
