@@ -151,7 +151,7 @@ def main(argv=None):
     p.add_argument("--lr", type=float, default=3e-4, help="Adam learning rate")
     p.add_argument("--weight-decay", type=float, default=3e-4)
     p.add_argument("--dropout", type=float, default=0.5)
-    p.add_argument("--init-scale", type=float, default=0.25, help="embeddings start uniform in [-s, s]")
+    p.add_argument("--init-scale", type=float, default=0.05, help="embeddings start uniform in [-s, s]")
     p.add_argument("--limit", type=int, default=0, help="use only the first N training questions (smoke tests)")
     p.add_argument("--data", default=common.DATA, help="folder with trecqa/{TRAIN,DEV}.xml")
     args = p.parse_args(argv)
