@@ -124,7 +124,11 @@ def train(args):
         model.train()
         t0, total = time.time(), 0.0
         for rows in common.bucketed_batches(lengths, args.batch, rng):
-            loss = F.cross_entropy(model(*train_set.batch(rows)), labels[rows])
+            q, ql, a, al, ext = train_set.batch(rows)
+            if args.word_dropout:  # the embeddings only: the overlap features see every word
+                q = q.masked_fill(torch.from_numpy(rng.random_sample(q.shape) < args.word_dropout), common.UNK)
+                a = a.masked_fill(torch.from_numpy(rng.random_sample(a.shape) < args.word_dropout), common.UNK)
+            loss = F.cross_entropy(model(q, ql, a, al, ext), labels[rows])
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -152,6 +156,8 @@ def main(argv=None):
     p.add_argument("--weight-decay", type=float, default=3e-4)
     p.add_argument("--dropout", type=float, default=0.5)
     p.add_argument("--init-scale", type=float, default=0.05, help="embeddings start uniform in [-s, s]")
+    p.add_argument("--word-dropout", type=float, default=0.0,
+                   help="probability of replacing a training token's vector by the unknown word's")
     p.add_argument("--limit", type=int, default=0, help="use only the first N training questions (smoke tests)")
     p.add_argument("--data", default=common.DATA, help="folder with trecqa/{TRAIN,DEV}.xml")
     args = p.parse_args(argv)
