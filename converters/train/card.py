@@ -82,15 +82,19 @@ def render(name, record, predictions):
         "| split | metric | value |",
         "|---|---|---|",
     ]
+    chosen = record["history"][record["selected_epoch"] - 1]
     if kim:
         lines += [
             f"| dev (selection) | accuracy | {record['dev_accuracy'] * 100:.2f} % |",
             f"| test | accuracy | **{predictions['accuracy'] * 100:.2f} %** ({predictions['correct']} of {predictions['total']}) |",
         ]
+        if "dev_f16" in chosen:
+            lines.insert(-1, f"| dev, vectors rounded to F16 as shipped | accuracy | {chosen['dev_f16'] * 100:.2f} % |")
     else:
         dev = record["dev"]
         lines += [
             f"| DEV raw (selection) | MAP / MRR | {dev['raw'][0]:.4f} / {dev['raw'][1]:.4f} ({dev['raw'][2]} questions) |",
+            *([f"| DEV raw, vectors rounded to F16 as shipped | MAP | {chosen['dev_map_f16']:.4f} |"] if "dev_map_f16" in chosen else []),
             f"| TEST raw | MAP / MRR | **{predictions['map']:.4f} / {predictions['mrr']:.4f}** ({predictions['questions_raw']} questions) |",
             f"| TEST clean | MAP / MRR | {predictions['map_clean']:.4f} / {predictions['mrr_clean']:.4f} ({predictions['questions_clean']} questions) |",
         ]

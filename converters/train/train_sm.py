@@ -136,9 +136,11 @@ def train(args):
                 model.embed.weight[common.UNK].zero_()
             total += float(loss) * len(rows)
         dev = evaluate(model, dev_set)
+        with common.RoundedEmbedding(model.embed):  # the F16 store ships these
+            dev_f16 = evaluate(model, dev_set)
         row = {"epoch": epoch, "loss": round(total / len(labels), 6),
                "dev_map": round(dev["raw"][0], 6), "dev_mrr": round(dev["raw"][1], 6),
-               "seconds": round(time.time() - t0, 1)}
+               "dev_map_f16": round(dev_f16["raw"][0], 6), "seconds": round(time.time() - t0, 1)}
         history.append(row)
         common.log(json.dumps(row))
         if dev["raw"][0] > best[0]:
