@@ -29,6 +29,8 @@ export interface WorkerModelFiles {
   weights: ArrayBuffer | Uint8Array;
   /** The embedded word-vector store (.tcv) of the model's width. */
   vectors: ArrayBuffer | Uint8Array;
+  /** The files' names, for answers, /health and messages (default `${kind}.safetensors`, `${kind}.tcv`). */
+  names?: { weights?: string; vectors?: string };
 }
 
 /** What the Worker serves and how. */
@@ -90,7 +92,7 @@ async function init(options: WorkerOptions): Promise<Handler> {
   const bytes = new Map<string, Uint8Array>();
   const models = kinds.map((kind): ModelConfig => {
     const files = options.models[kind]!;
-    const model = { kind, weights: `${kind}.safetensors`, vectors: `${kind}.tcv`, table: '' };
+    const model = { kind, weights: files.names?.weights ?? `${kind}.safetensors`, vectors: files.names?.vectors ?? `${kind}.tcv`, table: '' };
     bytes.set(model.weights, asBytes(files.weights, `models.${kind}.weights`));
     bytes.set(model.vectors, asBytes(files.vectors, `models.${kind}.vectors`));
     return model;
