@@ -47,7 +47,7 @@ export async function openHttpVectorStore(url: string, options: HttpStoreOptions
   if (indexBytes > limit) throw new VectorStoreError('VECTORS_ARGS', url, `its index is ${indexBytes} bytes, over maxIndexBytes ${limit}: serve this store from a server-side host`);
   await source.fetchPages([[tableOffset, source.size]]);
   const store = openEmbeddedStore(source, { name: url, residentIndexBytes: indexBytes, pageBytes, cacheBytes: Number.MAX_SAFE_INTEGER });
-  return new HttpVectorStore(store, source);
+  return new HttpVectorStore(store, source, { ...source.stats });
 }
 
 /** A word-vector store over HTTP: asynchronous lookups (`embed`); counts what it fetched. */
@@ -62,6 +62,8 @@ export class HttpVectorStore implements VectorSource {
   constructor(
     private readonly store: EmbeddedStore,
     private readonly source: HttpRangeSource,
+    /** What the open fetched: the header page and the index region. */
+    readonly opened: Readonly<FetchStats>,
   ) {
     this.name = store.name;
     this.dim = store.dim;

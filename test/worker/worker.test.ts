@@ -5,7 +5,7 @@
  * the bundle's size against Workers' limit, and that the wasm came precompiled (workerd refuses
  * to compile it from bytes: a Worker that tried would have failed INIT).
  */
-import v8 from 'node:v8';
+import * as v8 from 'node:v8';
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd'); // Node 20: before anything compiles the relaxed flavour
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
