@@ -39,6 +39,8 @@ export interface RunningWorkerd {
   /** Base URL of each Worker by name. */
   urls: Map<string, string>;
   bundles: BundledWorker[];
+  /** Milliseconds from spawning workerd to every Worker answering GET /health (INIT included; bundling not). */
+  readyMs: number;
   /** What workerd printed (stdout + stderr). */
   output(): string;
   close(): Promise<void>;
@@ -124,6 +126,7 @@ export async function startWorkerd(specs: WorkerSpec[]): Promise<RunningWorkerd>
   writeFileSync(join(dir, 'config.capnp'), config);
 
   let output = '';
+  const spawned = performance.now();
   const child: ChildProcess = spawn(workerdBin(), ['serve', join(dir, 'config.capnp')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -152,5 +155,5 @@ export async function startWorkerd(specs: WorkerSpec[]): Promise<RunningWorkerd>
     await close();
     throw error;
   }
-  return { urls, bundles, output: () => output, close };
+  return { urls, bundles, readyMs: performance.now() - spawned, output: () => output, close };
 }
