@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { TinyCnnError } from '../errors.js';
-import { loadTextClassifier } from '../pipeline/load.js';
+import { loadTextClassifier } from '../node/pipeline.js';
 import { parseBackend, readStream } from './options.js';
 import { UsageError } from './usage.js';
 

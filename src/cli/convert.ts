@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadModel } from '../model/model.js';
+import { loadModel } from '../node/files.js';
 import { UsageError } from './usage.js';
 import { packageRoot } from './options.js';
 

@@ -16,9 +16,9 @@ import { CONV_CHOICES, type ConvChoice } from '../backend/select.js';
 import { readEvalSet, type EvalSet } from '../eval/datasets.js';
 import { evaluateClassifier, evaluateRanker, type Agreement, type ClassificationReport, type RankingReport } from '../eval/evaluate.js';
 import type { SstTask } from '../eval/sst.js';
-import { findAsset } from '../pipeline/assets.js';
+import { findAsset } from '../node/assets.js';
 import { SHIPPED_MODELS, type ShippedModelName } from '../pipeline/defaults.js';
-import { loadPairRanker, loadTextClassifier, type PipelineOptions } from '../pipeline/load.js';
+import { loadPairRanker, loadTextClassifier, type PipelineOptions } from '../node/pipeline.js';
 import { packageRoot, parseBackend } from './options.js';
 import { UsageError } from './usage.js';
 

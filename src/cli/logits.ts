@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { inputFromJson } from '../model/input.js';
-import { loadModel } from '../model/model.js';
+import { loadModel } from '../node/files.js';
 import { UsageError } from './usage.js';
 import { parseBackend, readJson } from './options.js';
 

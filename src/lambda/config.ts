@@ -29,9 +29,13 @@
  * handler `bench.handler`): the serving function never loads it.
  */
 import type { BackendChoice } from '../backend/select.js';
-import { TinyCnnError } from '../errors.js';
-import { findAsset } from '../pipeline/assets.js';
+import { findAsset } from '../node/assets.js';
 import { SHIPPED_MODELS } from '../pipeline/defaults.js';
+import { ConfigError } from './errors.js';
+import type { HostFiles } from './files.js';
+import { nodeFiles } from './node-files.js';
+
+export { ConfigError } from './errors.js';
 
 /** The two models the package serves. */
 export type ModelKind = 'kim' | 'sm';
@@ -66,16 +70,8 @@ export interface LambdaConfig {
   readonly backend: BackendChoice;
   /** Re-run each weight file's parity certificate at INIT. */
   readonly verify: boolean;
-}
-
-/** A configuration value is unusable; INIT fails with this message. */
-export class ConfigError extends TinyCnnError {
-  /** The environment variable at fault. */
-  readonly variable: string;
-  constructor(variable: string, message: string) {
-    super('CONFIG_INVALID', `${variable}: ${message}`);
-    this.variable = variable;
-  }
+  /** How INIT reads the weight and vector files named above (readConfig: from disk, through Node). */
+  readonly files: HostFiles;
 }
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'js', 'wasm-simd', 'wasm-relaxed'];
@@ -127,6 +123,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, cw
     maxBodyBytes: integer(get, 'TINYCNN_MAX_BODY_BYTES', 262_144, 64, 6 * 1024 * 1024),
     backend: backend as BackendChoice,
     verify: verify === '1',
+    files: nodeFiles,
   };
 }
 

@@ -6,8 +6,6 @@
  * Then one log line names the backend flavour and the models, so a silent fallback
  * to slow kernels shows in CloudWatch.
  */
-import { writeSync } from 'node:fs';
-import { basename } from 'node:path';
 import type { Backend } from '../backend/backend.js';
 import { createBackend } from '../backend/select.js';
 import { loadModel, type Model } from '../model/model.js';
@@ -17,7 +15,8 @@ import { tokenizerOf } from '../pipeline/load.js';
 import { PairRanker } from '../pipeline/pair-ranker.js';
 import { TextClassifier } from '../pipeline/text-classifier.js';
 import type { VectorSource } from '../vectors/store.js';
-import { ConfigError, type LambdaConfig, type ModelConfig, type ModelKind } from './config.js';
+import type { LambdaConfig, ModelConfig, ModelKind } from './config.js';
+import { ConfigError } from './errors.js';
 import { openVectorStore, type DynamoDbLoader } from './stores.js';
 
 /** The pipeline each route serves: /kim a sentence classifier, /sm an answer ranker. */
@@ -61,7 +60,7 @@ export interface InitOptions {
   dynamodb?: DynamoDbLoader;
   /** Opens a model's vector store instead of the configured one (tests, custom stores). */
   openStore?: (model: ModelConfig, config: LambdaConfig, dim: number) => VectorSource | Promise<VectorSource>;
-  /** Where the INIT line goes. Default: straight to stdout (fd 1), which Lambda ships to CloudWatch. */
+  /** Where the INIT line goes. Default console.log (the Lambda entry passes a plain write to fd 1, which Lambda ships to CloudWatch). */
   log?: (line: string) => void;
 }
 
@@ -72,12 +71,12 @@ export interface InitOptions {
  */
 export async function initRuntime(config: LambdaConfig, options: InitOptions = {}): Promise<Runtime> {
   const start = performance.now();
-  const log = options.log ?? writeLine;
+  const log = options.log ?? ((line: string) => console.log(line));
   const backend = options.backend ?? createBackend({ backend: config.backend, wasmModule: options.wasmModule, log });
   const models = new Map<ModelKind, ServedModel>();
   const pipelines: { kim?: TextClassifier; sm?: PairRanker } = {};
   for (const modelConfig of config.models) {
-    const model = loadModel(modelConfig.weights, { backend, verify: config.verify, batch: config.maxBatch });
+    const model = loadModel(config.files.readWeights(modelConfig.weights), { name: modelConfig.weights, backend, verify: config.verify, batch: config.maxBatch });
     const vectors = options.openStore
       ? await options.openStore(modelConfig, config, model.spec.dim)
       : await openVectorStore(modelConfig, config, model.spec.dim, options.dynamodb);
@@ -87,24 +86,12 @@ export async function initRuntime(config: LambdaConfig, options: InitOptions = {
       if (!(error instanceof PipelineError && error.code === 'WRONG_TASK')) throw error;
       throw new ConfigError(`TINYCNN_${modelConfig.kind.toUpperCase()}_WEIGHTS`, `${modelConfig.weights} holds a ${model.architecture.title}, not the ${modelConfig.kind} model`);
     }
-    models.set(modelConfig.kind, { kind: modelConfig.kind, name: basename(modelConfig.weights), model, vectors });
+    models.set(modelConfig.kind, { kind: modelConfig.kind, name: shortName(modelConfig.weights), model, vectors });
   }
   const initMs = performance.now() - start;
   const described = [...models.values()].map((m) => describeModel(m, config.verify)).join(' ');
   log(`tinycnn INIT backend=${backend.flavour} ${described} max_batch=${config.maxBatch} max_tokens=${config.maxTokens} init_ms=${initMs.toFixed(1)}`);
   return { config, models, classifier: pipelines.kim, ranker: pipelines.sm, flavour: backend.flavour, initMs };
-}
-
-/**
- * One line to stdout with a plain write: in a fresh process console.log's first call builds
- * the stdout stream (~3 ms of a cold start); fs.writeSync(1) costs ~0.3 ms.
- */
-function writeLine(line: string): void {
-  try {
-    writeSync(1, `${line}\n`);
-  } catch {
-    console.log(line); // stdout not writable as a file descriptor (e.g. a full non-blocking pipe)
-  }
 }
 
 function describeModel(served: ServedModel, verify: boolean): string {
@@ -116,5 +103,5 @@ function describeModel(served: ServedModel, verify: boolean): string {
 
 /** A store's name without its folder ('/var/task/weights/vectors-300d.tcv' -> 'vectors-300d.tcv'; 'dynamodb:T' stays). */
 export function shortName(name: string): string {
-  return name.includes('/') ? basename(name) : name;
+  return name.slice(name.lastIndexOf('/') + 1);
 }
