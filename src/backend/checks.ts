@@ -26,3 +26,13 @@ export function checkDensePacking(
     );
   }
 }
+
+/**
+ * Whether Winograd's transformed weights U = G w left float32 (weights near ±3.4e38 whose
+ * combinations overflow). Such a filter height runs the direct convolution instead: an
+ * infinite U would turn a zero input into NaN, where direct convolution gives a finite sum.
+ * @param u the transformed weights, any layout
+ */
+export function winogradOverflows(u: Float32Array): boolean {
+  return u.includes(Infinity) || u.includes(-Infinity) || u.includes(NaN);
+}

@@ -9,7 +9,7 @@ import { dense } from '../../kernels/js/dense.js';
 import { transformWeights, winogradPlanFor, type WinogradPlan } from '../../kernels/js/toom-cook.js';
 import { winogradConvMaxPool, winogradScratchLength } from '../../kernels/js/winograd.js';
 import type { Activation, Backend, ConvAlgorithm, ConvShape, PackedConv, PackedDense, Sentence } from './backend.js';
-import { checkConvPacking, checkDensePacking } from './checks.js';
+import { checkConvPacking, checkDensePacking, winogradOverflows } from './checks.js';
 
 interface JsConv extends PackedConv {
   readonly weight: Float32Array; // (filters, channels, k, dim); for Winograd U: (filters, alpha, channels, dim)
@@ -47,7 +47,7 @@ export function createJsBackend(options: JsBackendOptions = {}): Backend {
       }
       const u = new Float32Array(shape.filters * plan.alpha * shape.channels * shape.dim); // (filters, alpha, channels, dim)
       transformWeights(u, weight, shape, plan);
-      const packed: JsConv = { shape, weight: u, bias, plan };
+      const packed: JsConv = winogradOverflows(u) ? { shape, weight, bias } : { shape, weight: u, bias, plan };
       return packed;
     },
 

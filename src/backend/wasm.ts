@@ -9,7 +9,7 @@
 import { BackendError } from '../errors.js';
 import { winogradPlanFor, type WinogradPlan } from '../../kernels/js/toom-cook.js';
 import type { Activation, Backend, ConvAlgorithm, ConvShape, PackedConv, PackedDense, Sentence } from './backend.js';
-import { checkConvPacking, checkDensePacking } from './checks.js';
+import { checkConvPacking, checkDensePacking, winogradOverflows } from './checks.js';
 import { ACTIVATION_CODES } from '../../kernels/activation.js';
 import { convBank, type WasmConv } from './wasm-conv.js';
 import { align, DEFAULT_MAX_MEMORY_BYTES, WasmHeap } from './wasm-memory.js';
@@ -96,7 +96,11 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       const { filters, channels, k, dim } = shape;
       // Winograd where k has a plan and a row holds at least one f32x4 (the input transform's step)
       const plan = conv === 'winograd' && dim >= 4 ? (options.winogradPlan ?? winogradPlanFor)(k) : undefined;
-      if (plan) return packWinogradConv(heap, run, owner, weight, bias, shape, plan);
+      if (plan) {
+        const packed = packWinogradConv(heap, run, owner, weight, bias, shape, plan);
+        const u = heap.f32.subarray(packed.u >>> 2, (packed.u >>> 2) + packed.panels * plan.alpha * channels * dim * PANEL);
+        if (!winogradOverflows(u)) return packed; // else direct (its heap bytes stay allocated: a pathological file)
+      }
       const panels = panelsFor(filters);
       // (filters, channels, k, dim) packs as (filters, channels * k * dim) rows: (panels, channels, k * dim, 8)
       const w = packWeight(run, weight, filters, channels * k * dim, `packing a (${filters}, ${channels}, ${k}, ${dim}) conv`);

@@ -4,12 +4,12 @@
  *
  *   TINYCNN_MODEL           kim | sm | all (default all: both models, routes /kim and /sm)
  *   TINYCNN_WEIGHTS         weight file of the one model served (when TINYCNN_MODEL is kim or sm)
- *   TINYCNN_KIM_WEIGHTS     Kim CNN weight file   (default weights/kim-static-sst1.safetensors)
+ *   TINYCNN_KIM_WEIGHTS     Kim CNN weight file   (default weights/kim-sst2.safetensors)
  *   TINYCNN_SM_WEIGHTS      SM CNN weight file    (default weights/sm-trecqa.safetensors)
  *   TINYCNN_VECTOR_STORE    embedded | dynamodb   (default embedded)
  *   TINYCNN_VECTORS         embedded vector file of the one model served
- *   TINYCNN_KIM_VECTORS     Kim's embedded vectors (default: the 300-d file in weights/)
- *   TINYCNN_SM_VECTORS      SM's embedded vectors  (default: the 50-d file in weights/)
+ *   TINYCNN_KIM_VECTORS     Kim's embedded vectors (default weights/kim-sst2.tcv)
+ *   TINYCNN_SM_VECTORS      SM's embedded vectors  (default weights/sm-trecqa.tcv)
  *   TINYCNN_DYNAMODB_TABLE  table of the one model served; per model: TINYCNN_KIM_DYNAMODB_TABLE
  *                           (default word2vec300d), TINYCNN_SM_DYNAMODB_TABLE (default word2vec50d)
  *   TINYCNN_DYNAMODB_ENDPOINT  endpoint override (DynamoDB Local, dynalite); default: the AWS SDK's

@@ -29,7 +29,7 @@ const PIPELINES = {
 /** One model ready to serve. */
 export interface ServedModel {
   readonly kind: ModelKind;
-  /** The weight file's name, e.g. 'kim-static-sst1.safetensors'. */
+  /** The weight file's name, e.g. 'kim-sst2.safetensors'. */
   readonly name: string;
   readonly model: Model;
   readonly vectors: VectorSource;
@@ -101,7 +101,7 @@ function describeModel(served: ServedModel, verify: boolean): string {
   return `model=${served.kind}:${served.name}(${shape},certificate=${certificate},tokenizer=${served.model.metadata['tinycnn.tokenizer'] ?? 'default'}) vectors=${served.kind}:${shortName(served.vectors.name)}(${served.vectors.dim}d)`;
 }
 
-/** A store's name without its folder ('/var/task/weights/vectors-300d.tcv' -> 'vectors-300d.tcv'; 'dynamodb:T' stays). */
+/** A store's name without its folder ('/var/task/weights/kim-sst2.tcv' -> 'kim-sst2.tcv'; 'dynamodb:T' stays). */
 export function shortName(name: string): string {
   return name.slice(name.lastIndexOf('/') + 1);
 }

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The absolute path of a packaged data file.
- * @param relative path below the package root, e.g. 'weights/kim-static-sst1.safetensors'
+ * @param relative path below the package root, e.g. 'weights/kim-sst2.safetensors'
  * @returns the first existing candidate, or the candidate under the first root when none exists
  *          (the loader then reports the missing file by that path)
  */
