@@ -51,6 +51,8 @@ def write_word2vec(path, words, vectors):
 
 
 def ship(run, name, task, out_weights, out_data=os.path.join(common.REPO, "data", "predictions"), selection=None):
+    os.makedirs(out_weights, exist_ok=True)
+    os.makedirs(out_data, exist_ok=True)
     record = json.load(open(os.path.join(run, "train.json"), encoding="utf-8"))
     record["command"] = re.sub(r"--out \S+", "--out OUT", record["command"])  # the folder is not the recipe
     record["settings"]["out"] = "OUT"

@@ -24,6 +24,9 @@ function python(script: string, args: string[]): void {
   if (run.status !== 0) throw new Error(`${script} ${args.join(' ')} failed:\n${run.stderr.slice(-3000)}`);
 }
 
+/** Two small trainings, or a conversion and a 1,821-sentence prediction, on a loaded 2-core box. */
+const TRAINING_TIMEOUT_MS = 600_000;
+
 function history(run: string): { loss: number }[] {
   return JSON.parse(readFileSync(join(dir, run, 'train.json'), 'utf8')).history;
 }
@@ -38,7 +41,7 @@ describe.runIf(torch)('training recipe, small configuration', () => {
     for (const file of ['model.pt', 'vocab.txt']) {
       expect(readFileSync(join(dir, 'kim-a', file)).equals(readFileSync(join(dir, 'kim-b', file))), file).toBe(true);
     }
-  });
+  }, TRAINING_TIMEOUT_MS);
 
   it('SM CNN on 6 TrecQA questions: loss goes down, the same command writes the same bytes', () => {
     const args = ['--limit', '6', '--epochs', '2', '--lr', '1e-3'];
@@ -49,7 +52,7 @@ describe.runIf(torch)('training recipe, small configuration', () => {
     for (const file of ['model.pt', 'vocab.txt', 'ext_feats.json']) {
       expect(readFileSync(join(dir, 'sm-a', file)).equals(readFileSync(join(dir, 'sm-b', file))), file).toBe(true);
     }
-  });
+  }, TRAINING_TIMEOUT_MS);
 
   it('a trained run ships through tinycnn convert + vectors convert and serves PyTorch\'s labels', () => {
     python('ship.py', [join(dir, 'kim-a'), 'kim-smoke', '--out-weights', join(dir, 'weights'), '--out-data', join(dir, 'predictions')]);
@@ -59,5 +62,5 @@ describe.runIf(torch)('training recipe, small configuration', () => {
     const report = evaluateClassifier(classifier, set, pytorch.rows);
     expect(report.pytorch).toMatchObject({ compared: 1821, differ: 0, tokensDiffer: 0 });
     expect(report.accuracy).toBe(pytorch.accuracy);
-  });
+  }, TRAINING_TIMEOUT_MS);
 });
