@@ -27,7 +27,7 @@ export class MissingPackageError extends TinyCnnError {
  * Imports an optional package, or throws MissingPackageError when it (not one of its own
  * dependencies) cannot be found.
  * @param pkg      the package name, as in `npm install PKG`
- * @param purpose  what needs it, for the message (e.g. 'tinycnn loadtest')
+ * @param purpose  what needs it, for the message (e.g. 'the load test')
  * @param importer `() => import('PKG')`, written out so bundlers and TypeScript see the specifier
  * @param alsoNeeded packages installed together with this one (named in the same message)
  */

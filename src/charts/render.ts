@@ -50,7 +50,7 @@ export async function toSvg(
   /** Name for error messages. */
   name = 'chart',
 ): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([load('vega', `the chart ${name}`, () => import('vega')), load('vega-lite', `the chart ${name}`, () => import('vega-lite'))]);
+  const [vega, vegaLite] = await Promise.all([load('vega', 'drawing charts', () => import('vega')), load('vega-lite', 'drawing charts', () => import('vega-lite'))]);
   const full = { ...spec, config: { ...CHART_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
   // Vega-Lite and Vega warn on stderr about harmless things (dropped empty channels); keep the CLI output clean.
   const compiled = vegaLite.compile(full, { logger: quietLogger(vega) }).spec;
@@ -76,7 +76,7 @@ export async function toPng(
   /** Zoom factor (2 = sharp on high-density screens). */
   scale = 2,
 ): Promise<Uint8Array> {
-  const { Resvg } = await load('@resvg/resvg-js', `the chart ${name}`, () => import('@resvg/resvg-js'));
+  const { Resvg } = await load('@resvg/resvg-js', 'drawing charts', () => import('@resvg/resvg-js'));
   const fontFiles = FONT_FILES.filter((f) => existsSync(f));
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
@@ -114,7 +114,7 @@ const CHART_PACKAGES = ['vega', 'vega-lite', '@resvg/resvg-js'] as const;
 /**
  * Checks that the charting packages are installed, before a command spends time on the work
  * whose charts it would then fail to draw.
- * @param purpose what wants them, for the message (e.g. 'tinycnn plan --charts')
+ * @param purpose what wants them, for the message (e.g. 'drawing charts')
  * @throws MissingPackageError naming the npm install command
  */
 export async function ensureChartPackages(purpose: string): Promise<void> {

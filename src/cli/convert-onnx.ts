@@ -24,7 +24,7 @@ export interface ConvertOnnxOptions extends ConvertOptions {
  */
 export async function convertOnnx(input: string, output: string, options: ConvertOnnxOptions = {}): Promise<void> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const convert = await importOptional('protobufjs', 'tinycnn convert MODEL.onnx', () => import('../onnx/convert.js'));
+  const convert = await importOptional('protobufjs', 'reading ONNX files', () => import('../onnx/convert.js'));
   const bytes = await readFile(input);
   const result = convert.onnxToSafetensors(bytes, input, options);
   const tmp = `${output}.${process.pid}.tmp`;

@@ -99,8 +99,8 @@ export async function runLoadtest(
     const timeoutMs = numberFlag(values['timeout-ms'], '--timeout-ms') ?? 10_000;
     const dataFile = values.data ?? defaultDataFile(model);
     const payloads = loadPayloads(dataFile, model, batch);
-    await loadHistogramLibrary('tinycnn loadtest');
-    if (values.charts !== undefined) await (await import('../charts/render.js')).ensureChartPackages('tinycnn loadtest --charts');
+    await loadHistogramLibrary();
+    if (values.charts !== undefined) await (await import('../charts/render.js')).ensureChartPackages('drawing charts');
     const serverCmd = values['server-cmd']?.trim().split(/\s+/);
     const serverOptions = (quiet: boolean): LocalServerOptions => ({ command: serverCmd, args: serverCmd === undefined ? ['--memory', String(memoryMb), ...(quiet ? ['--quiet'] : [])] : [] });
     const progress = (line: string) => {

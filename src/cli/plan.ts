@@ -58,7 +58,7 @@ export async function runPlan(
     });
     const files = [...positionals, ...(values.input ?? [])];
     if (files.length === 0) throw new UsageError('needs at least one input: REPORT log files, or --input runs.json / runs.csv');
-    if (values.charts !== undefined) await (await import('../charts/render.js')).ensureChartPackages('tinycnn plan --charts');
+    if (values.charts !== undefined) await (await import('../charts/render.js')).ensureChartPackages('drawing charts');
     const prices = values['no-init-billing'] ? { ...LAMBDA_PRICES, initBilled: false } : LAMBDA_PRICES;
     const defaults = { arch: archFlag(values.arch), batch: numberFlag(values.batch, '--batch', true), prices };
     const sloMs = numberFlag(values['slo-ms'], '--slo-ms');

@@ -217,7 +217,7 @@ async function upload(argv: string[]): Promise<number> {
   const layout = oneOf<ItemLayout>('--layout', values.layout, ['compact', 'list']) ?? 'compact';
   const dtype = oneOf<VectorDtype>('--dtype', values.dtype, ['f16', 'f32']);
   if (dtype && layout === 'list') throw new UsageError('--dtype applies to --layout compact only');
-  const { uploadVectors } = await importOptional('@aws-sdk/client-dynamodb', 'tinycnn vectors upload', () => import('../vectors/upload.js'));
+  const { uploadVectors } = await importOptional('@aws-sdk/client-dynamodb', 'uploading to DynamoDB', () => import('../vectors/upload.js'));
   const stop = new AbortController();
   const onSigint = () => {
     if (stop.signal.aborted) process.exit(130);

@@ -17,7 +17,7 @@ let hdr: typeof Hdr | undefined;
  * @param purpose what needs it, for the message when it is missing
  * @throws MissingPackageError when hdr-histogram-js is not installed
  */
-export async function loadHistogramLibrary(purpose = 'tinycnn loadtest'): Promise<void> {
+export async function loadHistogramLibrary(purpose = 'the load test'): Promise<void> {
   hdr ??= await importOptional('hdr-histogram-js', purpose, () => import('hdr-histogram-js'));
 }
 
