@@ -72,7 +72,8 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
   const initStart = performance.now();
   // The DynamoDB store (and the AWS SDK under it, an optional package) loads only when configured.
   const dynamodb = () => importOptional('@aws-sdk/client-dynamodb', 'the DynamoDB vector store (TINYCNN_VECTOR_STORE=dynamodb)', () => import('../vectors/dynamodb.js'));
-  const handler = await createHandler(options.config, { dynamodb, ...options.init, log });
+  // A record per request only in Lambda's JSON log format: in Text, the REPORT line says enough.
+  const handler = await createHandler(options.config, { dynamodb, requestLog: options.config.logFormat === 'json', ...options.init, log });
   const initMs = performance.now() - initStart;
   let pendingInit: number | undefined = initMs;
   let queue: Promise<unknown> = Promise.resolve();
