@@ -65,7 +65,7 @@ export async function runBenchmark(options = {}) {
   // tinycnn-js always runs: it is the reference of the parity check.
   const wanted = (runtime) => !options.only || runtime === 'tinycnn-js' || options.only.includes(runtime);
 
-  const engine = await import('../build/src/index.js').catch((error) => {
+  const engine = await import('../build/src/node/index.js').catch((error) => {
     throw new Error(`cannot import the built engine (run \`npm run build\` first): ${error.message}`);
   });
   const specs = {

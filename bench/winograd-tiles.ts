@@ -28,7 +28,7 @@ import type { Backend, ConvAlgorithm } from '../src/backend/backend.js';
 import { createJsBackend } from '../src/backend/js.js';
 import { createWasmBackend } from '../src/backend/wasm.js';
 import { TOLERANCE } from '../src/model/certificate.js';
-import { loadModel } from '../src/model/model.js';
+import { loadModel } from '../src/node/files.js';
 import { probeValues } from '../src/model/probe.js';
 import { inputFromRecipes, type ExtRecipe, type Recipe } from '../test/helpers/recipe.js';
 

@@ -29,7 +29,7 @@
  * vector store does not carry them; kernels/wasm/crc32.wat (the store's CRC-32) likewise
  * into kernels/wasm/generated/crc32.ts.
  *
- * Usage: node kernels/build.mjs            (writes kernels/wasm/generated/)
+ * Usage: node kernels/build.mjs            (writes kernels/wasm/generated/, and the two kernel .wasm files to build/kernels/wasm/)
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -134,6 +134,11 @@ async function main() {
     const peak = preprocess(peakSource, flavour);
     out[`peak_${flavour}`] = assemble(wabt, `peak.${flavour}.wat`, peak, flavour === 'relaxed');
   }
+  // the kernels as files too, for runtimes that import .wasm precompiled (Workers: package.json's
+  // ./kernels/simd.wasm and ./kernels/relaxed.wasm); generated output, in build/ beside the compiled code
+  const wasmOut = join(here, '..', 'build', 'kernels', 'wasm');
+  mkdirSync(wasmOut, { recursive: true });
+  for (const flavour of ['simd', 'relaxed']) writeFileSync(join(wasmOut, `tinycnn.${flavour}.wasm`), out[flavour]);
   const probeSimd = assemble(wabt, 'probe-simd.wat', PROBE_SIMD, false);
   const probeRelaxed = assemble(wabt, 'probe-relaxed.wat', PROBE_RELAXED, true);
 

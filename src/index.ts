@@ -2,10 +2,18 @@
  * tinycnn's public API. Start from the task: text in, answer out.
  *
  *   import { pipeline } from 'tinycnn';
- *   const classifier = pipeline('sentiment-analysis');          // the shipped Kim CNN, no paths
+ *   const classifier = pipeline('sentiment-analysis');          // Node: the shipped Kim CNN, no paths
  *   classifier.classify('a gripping, funny film').label;
  *   const ranker = pipeline('answer-selection');                // the shipped SM CNN
  *   ranker.rank('who wrote hamlet ?', ['shakespeare wrote it .', 'it rained .'])[0].answer;
+ *
+ *   const classifier = await fetchPipeline('sentiment-analysis', { baseUrl }); // a browser: over HTTP
+ *
+ * This module is the isomorphic engine: it imports no `node:` module and reads no files, so it
+ * bundles for browsers, Workers and any runtime with WebAssembly (the `browser`, `workerd` and
+ * `default` conditions of package.json). Under Node the package's entry is src/node/index.ts:
+ * the same API, with pipeline(), loadTextClassifier(), loadPairRanker() and loadModel() also
+ * taking paths and finding the shipped files.
  *
  * The data path of a request, in the order it runs:
  *   src/pipeline/   text -> tokens (src/text) -> word vectors (src/vectors) -> model -> answer
@@ -17,8 +25,10 @@
  */
 
 // --- pipelines: text in, answer out
-/** The one-line entry (pipeline), the two loaders and the options they take. */
-export { pipeline, loadTextClassifier, loadPairRanker, type PipelineOptions } from './pipeline/load.js';
+/** The one-line entry (pipeline), the two loaders and the files and options they take (bytes and an open store). */
+export { pipeline, loadTextClassifier, loadPairRanker, type PipelineFiles, type RunOptions } from './pipeline/load.js';
+/** The shipped model of a task over HTTP: the weights fetched, the vectors read by byte range (browsers, any fetch). */
+export { fetchPipeline, type FetchPipelineOptions } from './pipeline/fetch.js';
 /** Kim CNN as a sentence classifier: classify(text | texts), classifyAsync for any vector store, logitsInto. */
 export { TextClassifier, type ClassifyOptions } from './pipeline/text-classifier.js';
 /** SM CNN as an answer ranker: score, scorePairs, rank (sorted), and their *Async forms. */
@@ -48,6 +58,11 @@ export { createBackend, type BackendChoice, type ConvChoice } from './backend/se
 export { tokenize, type TokenizerMode, type TokenizerOptions } from './text/tokenizer.js';
 /** The interface a word-vector store implements (pass your own as `vectors`). */
 export type { VectorSource, Embedding, EmbedOptions } from './vectors/store.js';
+/** The embedded .tcv store over bytes in memory or a RandomAccessSource a host opened. */
+export { openEmbeddedStore, type EmbeddedStore, type EmbeddedStoreOptions } from './vectors/embedded.js';
+export type { RandomAccessSource } from './vectors/source.js';
+/** A .tcv store read over HTTP Range requests: the index once, then only the rows lookups touch. */
+export { openHttpVectorStore, type HttpVectorStore, type HttpStoreOptions } from './vectors/http.js';
 /** Zero-copy reader of safetensors files. */
 export { readSafetensors, type SafetensorsFile, type TensorView } from './safetensors/read.js';
 /** Numerically stable softmax over logits. */

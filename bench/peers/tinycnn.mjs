@@ -1,5 +1,5 @@
 /**
- * tinycnn itself, as users run it: the built package (build/src/index.js), one
+ * tinycnn itself, as users run it: the built package's Node entry (build/src/node/index.js), one
  * model per backend flavour, timed through the allocation-free Model.forward().
  *
  * Runtimes: tinycnn-js, tinycnn-wasm-simd, tinycnn-wasm-relaxed with the convolution
@@ -24,7 +24,7 @@ const peakLoops = (await Promise.all(PEAK_LOOPS.map(compilePeak))).filter((p) =>
 const relaxedSupported = peakLoops.some((p) => p.name === relaxedLoop.name);
 for (const loop of peakLoops) measurePeak(loop, 50); // warm-up: let V8 tier each loop up to TurboFan now
 
-const engine = await import('../../build/src/index.js');
+const engine = await import('../../build/src/node/index.js');
 const FLAVOURS = ['js', 'wasm-simd', 'wasm-relaxed'];
 
 /** What loadModel(..., { backend: 'auto' }) would pick here. */

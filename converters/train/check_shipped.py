@@ -55,7 +55,7 @@ def retrain(name, problems):
         subprocess.run([sys.executable, repo(argv[0])] + argv[1:], check=True)
         weights, data = os.path.join(tmp, "weights"), os.path.join(tmp, "data")
         os.makedirs(weights)
-        ship.ship(os.path.join(tmp, "run"), name, SHIPPED[name][1], weights, data)
+        ship.ship(os.path.join(tmp, "run"), name, SHIPPED[name][1], weights, data, record.get("selection"))
         pairs = [(repo("weights", f"{name}.safetensors"), os.path.join(weights, f"{name}.safetensors")),
                  (repo("weights", f"{name}.tcv"), os.path.join(weights, f"{name}.tcv"))]
         for committed, fresh in pairs:

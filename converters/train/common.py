@@ -107,6 +107,23 @@ def masked_max_over_time(z, valid):
     return z.masked_fill(mask, float("-inf")).max(dim=1).values
 
 
+class RoundedEmbedding:
+    """`with RoundedEmbedding(embed):` evaluates with the word vectors rounded to float16, as
+    they are shipped (F16 store), and puts the float32 ones back afterwards."""
+
+    def __init__(self, embed):
+        self.embed = embed
+
+    def __enter__(self):
+        self.saved = self.embed.weight.detach().clone()
+        with torch.no_grad():
+            self.embed.weight.copy_(self.saved.half().float())
+
+    def __exit__(self, *exc):
+        with torch.no_grad():
+            self.embed.weight.copy_(self.saved)
+
+
 class SparseAdadelta:
     """Adadelta (Zeiler 2012; rho, eps as Kim's code) for an nn.Embedding(sparse=True):
     only the rows a batch touches are read and written. Dense Adadelta would also decay the

@@ -13,7 +13,8 @@ vocab.txt, train.json, and for SM ext_feats.json). Then:
      unknown word, is not written: the store gives unknown words zeros);
   3. PyTorch's predictions on the test split from exactly those two files
      (predict.py) -> data/predictions/NAME.test.json;
-  4. RUN_DIR/train.json -> weights/cards/NAME.train.json (command, settings, dev history).
+  4. RUN_DIR/train.json -> weights/cards/NAME.train.json (command, settings, dev history), and
+     the model card weights/cards/NAME.md rendered from it and the predictions (card.py).
 Needs the repo built (`npm install`): the CLI runs from build/.
 """
 
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 
+import card
 import common  # first: pins torch's CPU kernels
 import numpy as np
 import predict
@@ -48,9 +50,12 @@ def write_word2vec(path, words, vectors):
             f.write(word.encode("utf-8") + b" " + row.tobytes() + b"\n")
 
 
-def ship(run, name, task, out_weights, out_data=os.path.join(common.REPO, "data", "predictions")):
+def ship(run, name, task, out_weights, out_data=os.path.join(common.REPO, "data", "predictions"), selection=None):
     record = json.load(open(os.path.join(run, "train.json"), encoding="utf-8"))
     record["command"] = re.sub(r"--out \S+", "--out OUT", record["command"])  # the folder is not the recipe
+    record["settings"]["out"] = "OUT"
+    if selection:
+        record["selection"] = selection  # how this run was chosen among others (on dev)
     kind = "sm" if "train_sm.py" in record["command"] else "kim"
     weights = os.path.join(out_weights, f"{name}.safetensors")
     vectors = os.path.join(out_weights, f"{name}.tcv")
@@ -78,6 +83,7 @@ def ship(run, name, task, out_weights, out_data=os.path.join(common.REPO, "data"
     os.makedirs(os.path.join(out_weights, "cards"), exist_ok=True)
     with open(os.path.join(out_weights, "cards", f"{name}.train.json"), "w", encoding="utf-8") as f:
         json.dump(record, f, indent=1)
+    card.write_card(name, os.path.join(out_weights, "cards"), out)
     common.log(f"{name}: {weights}, {vectors}, {out}")
 
 
@@ -89,8 +95,10 @@ def main(argv=None):
     p.add_argument("--out-weights", default=os.path.join(common.REPO, "weights"))
     p.add_argument("--out-data", default=os.path.join(common.REPO, "data", "predictions"),
                    help="where the predictions go")
+    p.add_argument("--selection", help="how this run was chosen among others, for the card "
+                   "(e.g. 'seed 3: the best dev MAP of seeds 1-4')")
     args = p.parse_args(argv)
-    ship(args.run, args.name, args.task, args.out_weights, args.out_data)
+    ship(args.run, args.name, args.task, args.out_weights, args.out_data, args.selection)
     return 0
 
 

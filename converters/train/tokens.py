@@ -9,7 +9,8 @@ Penn-Treebank tokenized; it becomes tokens by the rules both sides share:
      \\/ -> /, \\* -> *;
   2. quotes: `` '' and curly double quotes -> ", ` and curly single quotes -> '
      (typed text does not say which side of a word a quote is on);
-  3. lower case; split on whitespace (one SST leaf holds a non-breaking space);
+  3. lower case; a non-ASCII symbol (emoji, currency, dingbats: Unicode category S*) is a token
+     of its own; split on whitespace (one SST leaf holds a non-breaking space);
   4. a token ending in "." loses it to a "." token of its own ("mr." -> mr ., "u.s." ->
      u.s ., as TrecQA's tokenizer writes them), unless it is all dots ("..."); a run of ! and ? becomes one
      token per character ("!?" -> ! ?); an opening quote glued to a word is a token of
@@ -44,6 +45,7 @@ def leaf_tokens(leaf):
     s = unicodedata.normalize("NFKC", leaf)
     s = _ESCAPES.get(s, s).replace("\\/", "/").replace("\\*", "*")
     s = _SINGLE_QUOTES.sub("'", _DOUBLE_QUOTES.sub('"', s))
+    s = "".join(f" {c} " if ord(c) > 0x7F and unicodedata.category(c).startswith("S") else c for c in s)
     return [t for word in s.lower().split() for t in canonical(word)]
 
 

@@ -139,8 +139,10 @@ def train(args):
         if ema:
             ema.swap(model)
         dev = accuracy(model, vocab, dev_set)
+        with common.RoundedEmbedding(model.embed):  # the F16 store ships these
+            dev_f16 = accuracy(model, vocab, dev_set)
         row = {"epoch": epoch, "loss": round(total / seen, 6), "dev": round(dev, 6),
-               "seconds": round(time.time() - t0, 1)}
+               "dev_f16": round(dev_f16, 6), "seconds": round(time.time() - t0, 1)}
         history.append(row)
         common.log(json.dumps(row))
         if dev > best[0]:

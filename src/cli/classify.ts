@@ -6,7 +6,7 @@
  */
 import { TinyCnnError } from '../errors.js';
 import { SHIPPED_MODELS, type ShippedModelName } from '../pipeline/defaults.js';
-import { loadTextClassifier, type PipelineOptions } from '../pipeline/load.js';
+import { loadTextClassifier, type PipelineOptions } from '../node/pipeline.js';
 import { parseFlags, withUsage } from './flags.js';
 import { parseBackend, readStream } from './options.js';
 import { UsageError } from './usage.js';

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { TinyCnnError } from '../errors.js';
-import { loadModel } from '../model/model.js';
+import { loadModel } from '../node/files.js';
 import { parseFlags, withUsage } from './flags.js';
 import { packageRoot } from './options.js';
 import { UsageError } from './usage.js';

@@ -3,7 +3,7 @@
  * input ({"logits": [...]}) or of a batch (a JSON list in, a list out).
  */
 import { inputFromJson } from '../model/input.js';
-import { loadModel } from '../model/model.js';
+import { loadModel } from '../node/files.js';
 import { parseFlags, withUsage } from './flags.js';
 import { parseBackend, readJson } from './options.js';
 import { UsageError } from './usage.js';

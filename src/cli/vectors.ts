@@ -12,7 +12,7 @@ import { basename } from 'node:path';
 import { importOptional } from '../optional.js';
 import { cleanStrSst } from '../text/tokenizer.js';
 import { convertVectors } from '../vectors/convert.js';
-import { openEmbeddedStore } from '../vectors/embedded.js';
+import { openEmbeddedStore } from '../node/files.js';
 import { VectorStoreError } from '../vectors/errors.js';
 import type { VectorDtype } from '../vectors/format.js';
 import { INPUT_FORMATS, type InputFormat } from '../vectors/input/detect.js';

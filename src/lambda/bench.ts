@@ -27,7 +27,7 @@ import { basename } from 'node:path';
 import { createBackend, detectWasmFeatures } from '../backend/select.js';
 import { machineTag } from '../bench/machine.js';
 import { MAX_SAMPLES, MIN_SAMPLES, runSuite, WARMUP_MS, type FlavourModels } from '../bench/suite.js';
-import { loadPairRanker, loadTextClassifier } from '../pipeline/load.js';
+import { loadPairRanker, loadTextClassifier } from '../node/pipeline.js';
 import type { LambdaConfig, ModelKind } from './config.js';
 import { parseEvent } from './events.js';
 import { createHandler, type Handler } from './handler.js';

@@ -35,12 +35,16 @@
  * handler `bench.handler`): the serving function never loads it.
  */
 import type { BackendChoice } from '../backend/select.js';
-import { TinyCnnError } from '../errors.js';
-import { findAsset } from '../pipeline/assets.js';
+import { findAsset } from '../node/assets.js';
 import { SHIPPED_MODELS } from '../pipeline/defaults.js';
 import { type CorsOrigins, parseCorsOrigins } from './cors.js';
+import { ConfigError } from './errors.js';
+import type { HostFiles } from './files.js';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
 import type { MetricsTarget } from './metrics.js';
+import { nodeFiles } from './node-files.js';
+
+export { ConfigError } from './errors.js';
 
 /** The two models the package serves. */
 export type ModelKind = 'kim' | 'sm';
@@ -75,24 +79,16 @@ export interface LambdaConfig {
   readonly backend: BackendChoice;
   /** Re-run each weight file's parity certificate at INIT. */
   readonly verify: boolean;
-  /** Log records as Lambda's JSON or Text format. */
-  readonly logFormat: LogFormat;
-  /** Records below this level are not written. */
-  readonly logLevel: LogLevel;
-  /** Embedded Metric Format records: off, or where they go. */
-  readonly metrics: MetricsTarget | undefined;
-  /** Browser origins allowed to read the answers. */
-  readonly corsOrigins: CorsOrigins;
-}
-
-/** A configuration value is unusable; INIT fails with this message. */
-export class ConfigError extends TinyCnnError {
-  /** The environment variable at fault. */
-  readonly variable: string;
-  constructor(variable: string, message: string) {
-    super('CONFIG_INVALID', `${variable}: ${message}`);
-    this.variable = variable;
-  }
+  /** How INIT reads the weight and vector files named above (readConfig: from disk, through Node). */
+  readonly files: HostFiles;
+  /** Log records as Lambda's JSON or Text format (default text). */
+  readonly logFormat?: LogFormat;
+  /** Records below this level are not written (default INFO). */
+  readonly logLevel?: LogLevel;
+  /** Embedded Metric Format records: off (undefined, the default), or where they go. */
+  readonly metrics?: MetricsTarget;
+  /** Browser origins allowed to read the answers (default '*'). */
+  readonly corsOrigins?: CorsOrigins;
 }
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'js', 'wasm-simd', 'wasm-relaxed'];
@@ -160,6 +156,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, cw
     logLevel: logLevel as LogLevel,
     metrics: metrics === '1' ? { namespace: get('TINYCNN_METRICS_NAMESPACE') ?? 'tinycnn', functionName: get('AWS_LAMBDA_FUNCTION_NAME') ?? 'tinycnn' } : undefined,
     corsOrigins,
+    files: nodeFiles,
   };
 }
 

@@ -81,13 +81,13 @@ function decodeBody(body: unknown, base64: boolean, maxBodyBytes: number): strin
   if (typeof body !== 'string') throw new HttpError(400, 'INVALID_BODY', 'the request body must be text (JSON)');
   if (!base64) {
     // A UTF-16 string has at most 3 UTF-8 bytes per code unit: skip the exact count when clearly small.
-    if (body.length * 3 > maxBodyBytes && Buffer.byteLength(body, 'utf8') > maxBodyBytes) throw tooLarge(maxBodyBytes);
+    if (body.length * 3 > maxBodyBytes && utf8Length(body) > maxBodyBytes) throw tooLarge(maxBodyBytes);
     return body;
   }
   const compact = body.replace(/\s+/g, '');
   if (Math.floor((compact.length * 3) / 4) - 2 > maxBodyBytes) throw tooLarge(maxBodyBytes);
   if (compact.length % 4 === 1 || !BASE64.test(compact)) throw new HttpError(400, 'INVALID_BODY', 'the body is marked base64 but is not valid base64');
-  const bytes = Buffer.from(compact, 'base64');
+  const bytes = base64Bytes(compact);
   if (bytes.length > maxBodyBytes) throw tooLarge(maxBodyBytes);
   try {
     return UTF8.decode(bytes);
@@ -104,8 +104,30 @@ function stringify(event: unknown, maxBodyBytes: number): string {
     throw new HttpError(400, 'INVALID_BODY', 'the event cannot be read as JSON');
   }
   if (text === undefined) return '';
-  if (Buffer.byteLength(text, 'utf8') > maxBodyBytes) throw tooLarge(maxBodyBytes);
+  if (utf8Length(text) > maxBodyBytes) throw tooLarge(maxBodyBytes);
   return text;
+}
+
+/** The UTF-8 length of a string (what Buffer.byteLength counts; a lone surrogate as its 3-byte replacement), with no Node API. */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** Checked base64 (BASE64 matched) -> bytes: Node's Buffer where there is one, else atob (browsers, Workers). */
+function base64Bytes(text: string): Uint8Array {
+  const NodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64'): Uint8Array } }).Buffer;
+  if (NodeBuffer !== undefined) return NodeBuffer.from(text, 'base64');
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
 function tooLarge(maxBodyBytes: number): HttpError {

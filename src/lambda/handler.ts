@@ -77,7 +77,7 @@ export async function createHandler(config: LambdaConfig, options: InitOptions =
     } catch (error) {
       response = errorResponse(toHttpError(error, request?.requestId ?? context?.awsRequestId, logger, context?.awsRequestId));
     }
-    applyCors(response.headers, config.corsOrigins, request?.headers.origin, request?.method === 'OPTIONS');
+    applyCors(response.headers, config.corsOrigins ?? '*', request?.headers.origin, request?.method === 'OPTIONS');
     const requestId = context?.awsRequestId ?? request?.requestId;
     const answer = answered?.answer;
     if (requestLog && logger.enabled('INFO')) {

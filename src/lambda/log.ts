@@ -8,8 +8,9 @@
  * An error is one record: JSON carries errorType, errorMessage and stackTrace (the stack's lines,
  * as an array) like the runtime's; Text keeps the stack in the same line with `\r` for newlines,
  * which CloudWatch shows as one event. Records below AWS_LAMBDA_LOG_LEVEL are not written (Lambda
- * would drop them too: its filter reads the "level" field). Lines go to stdout with a plain
- * write, not console.log, so the runtime does not wrap a JSON record inside another.
+ * would drop them too: its filter reads the "level" field). On Lambda, lines go to stdout with a
+ * plain write (index.ts), not console.log, so the runtime does not wrap a JSON record inside another;
+ * no Node module is imported here, so edge hosts (src/worker) bundle it too.
  *
  * Written here, not with Powertools for AWS Lambda's Logger and Metrics: bundled, those two add
  * ~34 KB minified to a ~70 KB index.mjs and, measured on the 2-core x64 EPYC dev machine (Node
@@ -17,7 +18,6 @@
  * of import plus 5-13 ms for the first record, on a cold start tinycnn keeps under ~30 ms over
  * bare Node; what is needed here is ~150 lines.
  */
-import { writeSync } from 'node:fs';
 
 /** Lambda's application log levels, least severe first. */
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
@@ -46,9 +46,9 @@ export interface Logger {
  * A logger writing whole lines to `write`.
  * @param format json or text
  * @param level  records below it are dropped
- * @param write  where each line goes (default: stdout, fd 1)
+ * @param write  where each line goes (default console.log; the Lambda entry, index.ts, passes a plain write to fd 1)
  */
-export function createLogger(format: LogFormat, level: LogLevel, write: (line: string) => void = writeLine): Logger {
+export function createLogger(format: LogFormat, level: LogLevel, write: (line: string) => void = (line) => console.log(line)): Logger {
   const threshold = LOG_LEVELS.indexOf(level);
   const enabled = (l: LogLevel) => LOG_LEVELS.indexOf(l) >= threshold;
   const log = (l: LogLevel, message: string, fields: LogFields = {}, requestId?: string) => {
@@ -93,16 +93,4 @@ function textRecord(level: LogLevel, message: string, fields: LogFields, request
   const stack = fields.stackTrace;
   if (Array.isArray(stack) && stack.length > 0) line += `\n${stack.join('\n')}`;
   return line.replace(/\r?\n/g, '\r');
-}
-
-/**
- * One line to stdout with a plain write: in a fresh process console.log's first call builds
- * the stdout stream (~3 ms of a cold start); fs.writeSync(1) costs ~0.3 ms.
- */
-export function writeLine(line: string): void {
-  try {
-    writeSync(1, `${line}\n`);
-  } catch {
-    console.log(line); // stdout not writable as a file descriptor (e.g. a full non-blocking pipe)
-  }
 }

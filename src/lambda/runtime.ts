@@ -6,7 +6,6 @@
  * Then one log record names the backend flavour and the models, so a silent fallback
  * to slow kernels shows in CloudWatch (a fallback itself is a WARN record).
  */
-import { basename } from 'node:path';
 import type { Backend } from '../backend/backend.js';
 import { createBackend } from '../backend/select.js';
 import { loadModel, type Model } from '../model/model.js';
@@ -16,7 +15,8 @@ import { tokenizerOf } from '../pipeline/load.js';
 import { PairRanker } from '../pipeline/pair-ranker.js';
 import { TextClassifier } from '../pipeline/text-classifier.js';
 import type { VectorSource } from '../vectors/store.js';
-import { ConfigError, type LambdaConfig, type ModelConfig, type ModelKind } from './config.js';
+import type { LambdaConfig, ModelConfig, ModelKind } from './config.js';
+import { ConfigError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { openVectorStore, type DynamoDbLoader } from './stores.js';
 
@@ -65,8 +65,8 @@ export interface InitOptions {
   openStore?: (model: ModelConfig, config: LambdaConfig, dim: number) => VectorSource | Promise<VectorSource>;
   /**
    * Where every log line goes (the INIT record, one record per invocation, errors, metrics
-   * documents), formatted per config.logFormat. Default: straight to stdout (fd 1), which
-   * Lambda ships to CloudWatch.
+   * documents), formatted per config.logFormat. Default console.log (the Lambda entry passes a plain
+   * write to fd 1, which Lambda ships to CloudWatch).
    */
   log?: (line: string) => void;
   /** Write one record per invocation (default true; `tinycnn serve --quiet` turns it off). Errors are written regardless. */
@@ -80,12 +80,12 @@ export interface InitOptions {
  */
 export async function initRuntime(config: LambdaConfig, options: InitOptions = {}): Promise<Runtime> {
   const start = performance.now();
-  const logger = createLogger(config.logFormat, config.logLevel, options.log);
+  const logger = createLogger(config.logFormat ?? 'text', config.logLevel ?? 'INFO', options.log);
   const backend = options.backend ?? createBackend({ backend: config.backend, wasmModule: options.wasmModule, log: (line) => logger.log('WARN', line) });
   const models = new Map<ModelKind, ServedModel>();
   const pipelines: { kim?: TextClassifier; sm?: PairRanker } = {};
   for (const modelConfig of config.models) {
-    const model = loadModel(modelConfig.weights, { backend, verify: config.verify, batch: config.maxBatch });
+    const model = loadModel(config.files.readWeights(modelConfig.weights), { name: modelConfig.weights, backend, verify: config.verify, batch: config.maxBatch });
     const vectors = options.openStore
       ? await options.openStore(modelConfig, config, model.spec.dim)
       : await openVectorStore(modelConfig, config, model.spec.dim, options.dynamodb);
@@ -95,7 +95,7 @@ export async function initRuntime(config: LambdaConfig, options: InitOptions = {
       if (!(error instanceof PipelineError && error.code === 'WRONG_TASK')) throw error;
       throw new ConfigError(`TINYCNN_${modelConfig.kind.toUpperCase()}_WEIGHTS`, `${modelConfig.weights} holds a ${model.architecture.title}, not the ${modelConfig.kind} model`);
     }
-    models.set(modelConfig.kind, { kind: modelConfig.kind, name: basename(modelConfig.weights), model, vectors });
+    models.set(modelConfig.kind, { kind: modelConfig.kind, name: shortName(modelConfig.weights), model, vectors });
   }
   const initMs = performance.now() - start;
   if (logger.format === 'text') {
@@ -137,5 +137,5 @@ function describeModel(served: ServedModel, verify: boolean): string {
 
 /** A store's name without its folder ('/var/task/weights/vectors-300d.tcv' -> 'vectors-300d.tcv'; 'dynamodb:T' stays). */
 export function shortName(name: string): string {
-  return name.includes('/') ? basename(name) : name;
+  return name.slice(name.lastIndexOf('/') + 1);
 }

@@ -10,9 +10,9 @@
  * index.ts); the local server imports src/vectors/dynamodb.js on demand.
  */
 import type { DynamoDbStoreOptions } from '../vectors/dynamodb.js';
-import { openVectorFile } from '../pipeline/load.js';
 import type { VectorSource } from '../vectors/store.js';
-import { ConfigError, type LambdaConfig, type ModelConfig } from './config.js';
+import type { LambdaConfig, ModelConfig } from './config.js';
+import { ConfigError } from './errors.js';
 
 /** The part of src/vectors/dynamodb.ts the handler uses. */
 export interface DynamoDbModule {
@@ -32,7 +32,7 @@ export type DynamoDbLoader = () => DynamoDbModule | Promise<DynamoDbModule>;
 export async function openVectorStore(model: ModelConfig, config: LambdaConfig, dim: number, dynamodb?: DynamoDbLoader): Promise<VectorSource> {
   // as the pipelines open a store: the index of one up to 1 MiB (the default 10k-word ones: 214 KB)
   // is read at INIT in one read; the vectors, and a big store's index, in pages as requests touch them
-  if (config.vectorStore === 'embedded') return openVectorFile(model.vectors);
+  if (config.vectorStore === 'embedded') return config.files.openVectors(model.vectors);
   if (dynamodb === undefined) throw new ConfigError('TINYCNN_VECTOR_STORE', 'dynamodb: this host did not provide the DynamoDB store module');
   const { createDynamoDbStore } = await dynamodb();
   return createDynamoDbStore({

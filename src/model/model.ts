@@ -3,8 +3,8 @@
  * tensors (model/registry.ts), packed once by the chosen backend, optionally
  * checked against the parity certificate, then run on one input or a batch with
  * the scratch of its one RunState. The pipelines (src/pipeline) build on it.
+ * It takes the file's bytes: reading a path is the host's job (src/node/files.ts).
  */
-import { readFileSync } from 'node:fs';
 import type { Backend, BackendFlavour, ConvAlgorithm } from '../backend/backend.js';
 import { createBackend, type BackendChoice, type ConvChoice } from '../backend/select.js';
 import { InputError, OutputError, WeightFileError } from '../errors.js';
@@ -23,7 +23,7 @@ export interface LoadOptions {
   backend?: BackendChoice | Backend;
   /** Re-run the file's parity certificate (one forward pass) and refuse the file if it fails. Default true. */
   verify?: boolean;
-  /** Name for error messages when `source` is bytes. Default '<bytes>'. */
+  /** Name for error messages (the file's path or URL). Default '<bytes>'. */
   name?: string;
   /** A precompiled wasm module for the SIMD backends (edge runtimes that forbid compiling from bytes). */
   wasmModule?: WebAssembly.Module;
@@ -44,22 +44,15 @@ export interface Prediction {
 }
 
 /**
- * Loads a tinycnn safetensors file.
- * @param source  a file path, or the file's bytes (kept alive: tensors are views over them)
+ * Loads a tinycnn safetensors file from its bytes.
+ * @param bytes   the file's bytes (kept alive: tensors are views over them)
  * @param options backend, certificate check, name for errors
  */
-export function loadModel(source: string | Uint8Array, options: LoadOptions = {}): Model {
-  const file = typeof source === 'string' ? source : (options.name ?? '<bytes>');
-  let bytes: Uint8Array;
-  if (typeof source === 'string') {
-    try {
-      bytes = readFileSync(source);
-    } catch (error) {
-      throw new WeightFileError(file, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
-  } else {
-    bytes = source;
+export function loadModel(bytes: Uint8Array, options: LoadOptions = {}): Model {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new WeightFileError(String(bytes), 'loadModel takes the file\'s bytes here; a path needs file access: import tinycnn under Node (its "node" entry reads paths)');
   }
+  const file = options.name ?? '<bytes>';
   const weights = readSafetensors(bytes, file);
   const { architecture, spec } = detectArchitecture(weights);
   assertFiniteWeights(weights); // before anything is packed or run: a NaN weight is refused, never served

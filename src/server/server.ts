@@ -104,7 +104,7 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
   // connections are checked for those timeouts this often (Node's default, 30 s, would let them run long)
   const connectionsCheckingInterval = Math.max(50, Math.min(1000, headersTimeout / 4));
   const server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval }, (req, res) => {
-    const page = web?.(req.method ?? 'GET', req.url ?? '/'); // no invocation, no REPORT line
+    const page = web?.(req.method ?? 'GET', req.url ?? '/', req.headers); // no invocation, no REPORT line
     if (page !== undefined) return send(res, req, page);
     readBody(req, MAX_REQUEST_BYTES).then(
       async (body) => {

@@ -12,13 +12,15 @@ interface CrcModule {
   readonly ptr: number;
 }
 
-let module: CrcModule | null | undefined;
+// Not named `module`: a bundle that a CommonJS-style wrapper runs (vitest's module runner does)
+// would see the wrapper's `module` object there instead of undefined.
+let crcModule: CrcModule | null | undefined;
 
 /** The wasm CRC, instantiated on first use; null where it cannot run. */
 function wasmCrc(): CrcModule | null {
-  if (module !== undefined) return module;
-  module = null;
-  if (typeof WebAssembly !== 'object') return module;
+  if (crcModule !== undefined) return crcModule;
+  crcModule = null;
+  if (typeof WebAssembly !== 'object') return crcModule;
   try {
     const bytes = base64Bytes(CRC32_BASE64);
     const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as {
@@ -28,11 +30,11 @@ function wasmCrc(): CrcModule | null {
       crc32(ptr: number, len: number, prev: number): number;
     };
     const ptr = exports.input.value as number;
-    module = { input: new Uint8Array(exports.memory.buffer, ptr, exports.inputBytes.value as number), crc32: exports.crc32, ptr };
+    crcModule = { input: new Uint8Array(exports.memory.buffer, ptr, exports.inputBytes.value as number), crc32: exports.crc32, ptr };
   } catch {
     // no usable WebAssembly (a locked-down runtime): the JS loop
   }
-  return module;
+  return crcModule;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The embedded store: opens a `.tcv` file (see format.ts) without reading every vector or
  * building a JS Map. Lookups hash the token's UTF-8 bytes into the file's own hash table.
- * Plain TS; only node:fs.
+ * Plain TS, no file access of its own: it reads bytes in memory, or a RandomAccessSource its
+ * host opened (a file: src/node/files.ts; byte ranges over HTTP: src/vectors/http.ts).
  *
  * Two ways to hold the file, chosen at open:
  *   'paged'   (default) only the 128-byte header and the index page checksums (4 bytes per
@@ -10,20 +11,20 @@
  *             (each index page checked against its CRC as it is read) and kept (up to
  *             `cacheBytes`, 64 MiB), so a small store ends up resident and a 3.6 GB GoogleNews
  *             store keeps its hot words.
- *   'memory'  the whole file read at open, its index checked whole; index and vectors are
- *             typed-array views (also what a Uint8Array argument gives).
+ *   'memory'  the whole file in memory (a Uint8Array argument), its index checked whole;
+ *             index and vectors are typed-array views.
  * Either way a vector row is checked against its CRC the first time it is used, so damage
  * anywhere in the file is a VECTORS_CORRUPT error naming the file, never a wrong or silently
  * unknown word.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { VectorStoreError } from './errors.js';
 import { crc32 } from './checksum.js';
-import { decodeHeader, dtypeBytes, HEADER_BYTES, type StoreHeader, type VectorDtype } from './format.js';
+import { decodeHeader, dtypeBytes, HEADER_BYTES, PAGE_BYTES, type StoreHeader, type VectorDtype } from './format.js';
 import { bitsView, decodeHalfRow } from './half.js';
 import { fnv1a, KeyEncoder } from './hash.js';
 import { PagedFile, PagedIndex, ResidentIndex, type IndexView } from './index-view.js';
 import { checkHashTable, checkIndexRegion, pageVerifier, readPageCrcs, RowChecks } from './integrity.js';
+import type { RandomAccessSource } from './source.js';
 import { outputMatrix, type EmbedOptions, type Embedding, type VectorSource } from './store.js';
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
@@ -31,12 +32,15 @@ if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
 }
 
 export interface EmbeddedStoreOptions {
-  /** Name used in errors (default: the path, or '<bytes>'). */
+  /** Name used in errors (default: the source's name, or '<bytes>'). */
   name?: string;
-  /** 'paged' (default) or 'memory'; ignored (always memory) when bytes are given. */
-  mode?: 'paged' | 'memory';
   /** Paged mode: bytes of pages to keep in memory. Default 64 MiB. */
   cacheBytes?: number;
+  /**
+   * Paged mode: the read unit, a power of two (default 16 KiB, the grid of the index page
+   * CRCs). A smaller one needs the index resident (`residentIndexBytes` at least its size).
+   */
+  pageBytes?: number;
   /** Check every checksum at open: body, index pages, every vector row (reads everything; for tools and tests, not for INIT). */
   verify?: boolean;
   /**
@@ -50,49 +54,49 @@ export interface EmbeddedStoreOptions {
 }
 
 /**
- * Opens a store file or buffer.
- * @param pathOrBytes a `.tcv` path, or its bytes (viewed zero-copy when 8-byte aligned)
+ * Opens a store held in memory, or paged from a source.
+ * @param bytesOrSource the whole `.tcv` file (viewed zero-copy when 8-byte aligned: 'memory'
+ *                      mode), or a RandomAccessSource to read it from ('paged' mode; the store
+ *                      owns it from here and closes it on close())
  * @param options see EmbeddedStoreOptions
  */
-export function openEmbeddedStore(pathOrBytes: string | Uint8Array, options: EmbeddedStoreOptions = {}): EmbeddedStore {
-  if (typeof pathOrBytes !== 'string') {
-    let bytes = pathOrBytes;
+export function openEmbeddedStore(bytesOrSource: Uint8Array | RandomAccessSource, options: EmbeddedStoreOptions = {}): EmbeddedStore {
+  if (bytesOrSource instanceof Uint8Array) {
+    let bytes = bytesOrSource;
     if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice();
     return new EmbeddedStore(options.name ?? '<bytes>', bytes, bytes.length, undefined, options.verify ?? false);
   }
-  const name = options.name ?? pathOrBytes;
-  let fd: number;
+  const source = bytesOrSource;
+  const name = options.name ?? source.name;
   try {
-    fd = openSync(pathOrBytes, 'r');
+    const head = readAt(source, 0, Math.min(source.size, HEADER_BYTES), name);
+    const file = new PagedFile(source, options.cacheBytes, options.pageBytes);
+    const paged = { source, file, residentIndexBytes: options.residentIndexBytes ?? 0, pageBytes: options.pageBytes ?? PAGE_BYTES };
+    return new EmbeddedStore(name, head, source.size, paged, options.verify ?? false);
   } catch (e) {
-    throw new VectorStoreError('VECTORS_NOT_FOUND', name, `cannot open: ${(e as Error).message}`, { cause: e });
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (options.mode === 'memory') {
-      const bytes = readAt(fd, 0, size, name);
-      closeSync(fd);
-      return new EmbeddedStore(name, bytes, size, undefined, options.verify ?? false);
-    }
-    const head = readAt(fd, 0, Math.min(size, HEADER_BYTES), name);
-    const paged = { fd, file: new PagedFile(fd, size, name, options.cacheBytes), residentIndexBytes: options.residentIndexBytes ?? 0 };
-    return new EmbeddedStore(name, head, size, paged, options.verify ?? false);
-  } catch (e) {
-    try { closeSync(fd); } catch { /* already closed */ }
+    try { source.close(); } catch { /* already closed */ }
     throw e;
   }
 }
 
 /** Reads [pos, pos + len) fully into a fresh, 8-byte-aligned buffer. */
-function readAt(fd: number, pos: number, len: number, name: string, into?: Uint8Array): Uint8Array {
+function readAt(source: RandomAccessSource, pos: number, len: number, name: string, into?: Uint8Array): Uint8Array {
   const buf = into ?? new Uint8Array(len);
   let done = 0;
   while (done < len) {
-    const n = readSync(fd, buf, done, len - done, pos + done);
+    const n = source.read(buf, done, len - done, pos + done);
     if (n === 0) throw new VectorStoreError('VECTORS_CORRUPT', name, `truncated: unexpected end of file at byte ${pos + done}`);
     done += n;
   }
   return buf;
+}
+
+/** How a paged store reaches its file. */
+interface PagedAccess {
+  source: RandomAccessSource;
+  file: PagedFile;
+  residentIndexBytes: number;
+  pageBytes: number;
 }
 
 export class EmbeddedStore implements VectorSource {
@@ -112,7 +116,7 @@ export class EmbeddedStore implements VectorSource {
   private readonly f16: Uint16Array | undefined; // (count, dim), memory mode
   private readonly vectorBytes: Uint8Array | undefined; // (count * dim * bytes), memory mode: the same rows as bytes
   private readonly rowChecks: RowChecks; // rows that passed their CRC
-  private readonly paged: { fd: number; file: PagedFile } | undefined; // paged mode
+  private readonly paged: PagedAccess | undefined; // paged mode
   private closed = false;
   private readonly row: Uint8Array; // (dim * bytes) paged-mode row buffer
   private readonly rowView: Float32Array | Uint16Array; // (dim) view of `row`
@@ -125,7 +129,7 @@ export class EmbeddedStore implements VectorSource {
     name: string,
     bytes: Uint8Array,
     fileBytes: number,
-    paged: { fd: number; file: PagedFile; residentIndexBytes?: number } | undefined,
+    paged: PagedAccess | undefined,
     verify: boolean,
   ) {
     this.name = name;
@@ -150,12 +154,13 @@ export class EmbeddedStore implements VectorSource {
       this.f32 = h.dtype === 'f32' ? new Float32Array(vec.buffer, vec.byteOffset, h.count * h.dim) : undefined;
       this.f16 = h.dtype === 'f16' ? new Uint16Array(vec.buffer, vec.byteOffset, h.count * h.dim) : undefined;
       this.metaBytes = bytes.subarray(h.metaOffset, h.metaOffset + h.metaBytes);
-    } else if (h.fileBytes - h.tableOffset <= (paged.residentIndexBytes ?? 0)) {
-      const region = readAt(paged.fd, h.tableOffset, h.fileBytes - h.tableOffset, name);
+    } else if (h.fileBytes - h.tableOffset <= paged.residentIndexBytes) {
+      const region = readAt(paged.source, h.tableOffset, h.fileBytes - h.tableOffset, name);
       checkIndexRegion(region, h, name);
       this.index = new ResidentIndex(region, h.tableSlots, h.count, h.poolBytes);
     } else {
-      const pageCrcs = readPageCrcs(readAt(paged.fd, h.pageCrcOffset, h.fileBytes - h.pageCrcOffset, name), h, name);
+      if (paged.pageBytes !== PAGE_BYTES) throw new VectorStoreError('VECTORS_ARGS', name, `a paged index is read in ${PAGE_BYTES}-byte pages (its checksum grid), not ${paged.pageBytes}: make residentIndexBytes at least ${h.fileBytes - h.tableOffset}`);
+      const pageCrcs = readPageCrcs(readAt(paged.source, h.pageCrcOffset, h.fileBytes - h.pageCrcOffset, name), h, name);
       paged.file.verifyPage = pageVerifier(pageCrcs, h, name);
       this.index = new PagedIndex(paged.file, h.tableOffset, h.tableSlots, h.count);
     }
@@ -302,8 +307,8 @@ export class EmbeddedStore implements VectorSource {
   /** Closes the file (paged mode); lookups fail afterwards. */
   close(): void {
     if (this.paged && !this.closed) {
-      closeSync(this.paged.fd);
       this.paged.file.detach();
+      this.paged.source.close();
     }
     this.closed = true;
     this.outBits = undefined;
@@ -322,10 +327,10 @@ export class EmbeddedStore implements VectorSource {
       const chunk = new Uint8Array(1 << 22);
       for (let pos = HEADER_BYTES; pos < h.fileBytes; pos += chunk.length) {
         const n = Math.min(chunk.length, h.fileBytes - pos);
-        crc = crc32(readAt(this.paged!.fd, pos, n, this.name, chunk).subarray(0, n), crc);
+        crc = crc32(readAt(this.paged!.source, pos, n, this.name, chunk).subarray(0, n), crc);
       }
     }
-    const region = bytes ? bytes.subarray(h.tableOffset, h.fileBytes) : readAt(this.paged!.fd, h.tableOffset, h.fileBytes - h.tableOffset, this.name);
+    const region = bytes ? bytes.subarray(h.tableOffset, h.fileBytes) : readAt(this.paged!.source, h.tableOffset, h.fileBytes - h.tableOffset, this.name);
     checkIndexRegion(region, h, this.name);
     checkHashTable(new ResidentIndex(region, h.tableSlots, h.count, h.poolBytes), h, this.name);
     const out = new Float32Array(this.dim);

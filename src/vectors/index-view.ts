@@ -1,7 +1,7 @@
 /**
  * Two ways to reach a store file's bytes:
  *   ResidentIndex  typed-array views over the whole file in memory
- *   PagedFile      16 KiB pages read with fs.readSync on first touch and kept (up to a byte
+ *   PagedFile      pages (16 KiB by default) read from a RandomAccessSource on first touch and kept (up to a byte
  *                  budget; past it pages are read for the call and dropped). Opening costs
  *                  O(1) for any vocabulary size; the pages lookups touch are read once, then
  *                  served from memory, so a small store ends up fully resident and a 3 GB
@@ -9,9 +9,9 @@
  * Both answer the lookups' questions about the index region (hash table, word offsets, word
  * pool) through IndexView; positions there are relative to tableOffset.
  */
-import { readSync } from 'node:fs';
 import { VectorStoreError } from './errors.js';
 import { PAGE_BYTES } from './format.js';
+import type { RandomAccessSource } from './source.js';
 
 export interface IndexView {
   /** table[slot]: 0 = empty, else word index + 1. */
@@ -65,8 +65,6 @@ export class ResidentIndex implements IndexView {
   }
 }
 
-const PAGE = PAGE_BYTES; // 16 KiB: the index page CRCs are per page of this grid
-
 /** A file read page by page on demand, with the pages kept in memory. */
 export class PagedFile {
   /** Pages read from disk so far. */
@@ -79,25 +77,38 @@ export class PagedFile {
   private spares: { p: number; buf: Uint8Array }[] | undefined;
   private nextSpare = 0;
 
+  private source: RandomAccessSource | undefined;
+  private readonly size: number;
+  private readonly name: string;
+  private readonly pageBytes: number;
+
   /**
-   * @param fd open file (owned by the caller)
-   * @param size file size in bytes
-   * @param name file name for errors
+   * @param source the file (owned by the caller)
    * @param budget bytes of pages to keep (default 64 MiB)
+   * @param pageBytes the read unit, a power of two (default PAGE_BYTES, 16 KiB: the grid the
+   *                  index page CRCs are on, so a paged index needs it; an HTTP store with a
+   *                  resident index reads smaller pages)
    */
-  constructor(private fd: number, private readonly size: number, private readonly name: string, private readonly budget = 64 * 2 ** 20) {
-    this.dir = new Array(Math.ceil(size / PAGE / 1024));
+  constructor(source: RandomAccessSource, private readonly budget = 64 * 2 ** 20, pageBytes = PAGE_BYTES) {
+    if (!(pageBytes >= 4 && (pageBytes & (pageBytes - 1)) === 0)) throw new VectorStoreError('VECTORS_ARGS', source.name, `page size ${pageBytes} is not a power of two >= 4`);
+    this.source = source;
+    this.size = source.size;
+    this.name = source.name;
+    this.pageBytes = pageBytes;
+    this.dir = new Array(Math.ceil(source.size / pageBytes / 1024));
   }
+
 
   /** Run on every page read from disk, before it is used or kept: throws when the page is damaged. */
   verifyPage: ((page: number, bytes: Uint8Array) => void) | undefined;
 
   /** Stops reading (the file was closed). */
   detach(): void {
-    this.fd = -1;
+    this.source = undefined;
   }
 
   private page(p: number): Uint8Array {
+    const PAGE = this.pageBytes;
     if (!(p >= 0 && p * PAGE < this.size)) throw this.outside(p * PAGE, 1);
     const group = this.dir[p >>> 10];
     const have = group?.[p & 1023];
@@ -111,11 +122,12 @@ export class PagedFile {
       spare = spares[this.nextSpare++ & 3];
       spare.p = -1;
     }
-    if (this.fd < 0) throw new VectorStoreError('VECTORS_ARGS', this.name, 'store is closed');
+    const source = this.source;
+    if (source === undefined) throw new VectorStoreError('VECTORS_ARGS', this.name, 'store is closed');
     const buf = spare ? spare.buf.subarray(0, len) : new Uint8Array(len);
     let done = 0;
     while (done < len) {
-      const n = readSync(this.fd, buf, done, len - done, p * PAGE + done);
+      const n = source.read(buf, done, len - done, p * PAGE + done);
       if (n === 0) throw new VectorStoreError('VECTORS_CORRUPT', this.name, `truncated: file ended at byte ${p * PAGE + done}`);
       done += n;
     }
@@ -137,8 +149,8 @@ export class PagedFile {
   /** Little-endian u32 at a 4-aligned position (never crosses a page). */
   u32(pos: number): number {
     if (!(pos >= 0 && pos + 4 <= this.size && pos % 4 === 0)) throw this.outside(pos, 4);
-    const b = this.page(Math.floor(pos / PAGE));
-    const o = pos & (PAGE - 1);
+    const b = this.page(Math.floor(pos / this.pageBytes));
+    const o = pos & (this.pageBytes - 1);
     return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
   }
 
@@ -146,8 +158,8 @@ export class PagedFile {
   equals(pos: number, key: Uint8Array, len: number): boolean {
     if (!(pos >= 0 && len >= 0 && pos + len <= this.size)) throw this.outside(pos, len);
     for (let j = 0; j < len; ) {
-      const b = this.page(Math.floor(pos / PAGE));
-      const o = pos & (PAGE - 1);
+      const b = this.page(Math.floor(pos / this.pageBytes));
+      const o = pos & (this.pageBytes - 1);
       const n = Math.min(len - j, b.length - o);
       for (let k = 0; k < n; k++) if (b[o + k] !== key[j + k]) return false;
       j += n;
@@ -160,8 +172,8 @@ export class PagedFile {
   copy(pos: number, out: Uint8Array, outOff: number, len: number): void {
     if (!(pos >= 0 && len >= 0 && pos + len <= this.size)) throw this.outside(pos, len);
     for (let j = 0; j < len; ) {
-      const b = this.page(Math.floor(pos / PAGE));
-      const o = pos & (PAGE - 1);
+      const b = this.page(Math.floor(pos / this.pageBytes));
+      const o = pos & (this.pageBytes - 1);
       const n = Math.min(len - j, b.length - o);
       out.set(b.subarray(o, o + n), outOff + j);
       j += n;

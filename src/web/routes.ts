@@ -5,6 +5,8 @@
  *   GET /assets/<file>        its script, style sheet and icon (src/web/public/<file>)
  *   GET /report               the measurements page (src/web/report.ts)
  *   GET /report/charts/<f>    a chart file from <results>/charts (.svg or .png)
+ *   GET /engine/tinycnn.js    the engine for the page's "run in this browser" mode, and
+ *   GET /weights/<file>       the shipped models' files, byte ranges too (src/web/files.ts)
  *
  * HEAD works wherever GET does. Anything else returns undefined and goes to the
  * handler (POST / is castorini's root route there; OPTIONS is its CORS preflight).
@@ -15,6 +17,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LambdaResponse } from '../lambda/http.js';
+import { engineFile } from './files.js';
 import { reportPage } from './report.js';
 import { CHART_FILE, readResults } from './results.js';
 
@@ -25,8 +28,8 @@ export interface WebOptions {
   resultsDir?: string;
 }
 
-/** Answers a request for the page, or undefined when the Lambda handler should answer it. */
-export type WebRoute = (method: string, url: string) => LambdaResponse | undefined;
+/** Answers a request for the page, or undefined when the Lambda handler should answer it (headers: lower-case names, for Range). */
+export type WebRoute = (method: string, url: string, headers?: Readonly<Record<string, string | string[] | undefined>>) => LambdaResponse | undefined;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -36,8 +39,12 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
-/** The pages' policy: own scripts and styles only; the API may live on any origin (the "API base URL" field). */
-const PAGE_CSP = "default-src 'self'; connect-src *; img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/**
+ * The pages' policy: own scripts and styles only; the API may live on any origin (the "API base
+ * URL" field); 'wasm-unsafe-eval' lets the browser mode compile the engine's kernels (and nothing
+ * else: no eval of JavaScript).
+ */
+const PAGE_CSP = "default-src 'self'; connect-src *; img-src 'self' data:; style-src 'self'; script-src 'self' 'wasm-unsafe-eval'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 /** Chart files opened on their own: no scripts. */
 const FILE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -50,14 +57,16 @@ export function createWebRoutes(options: WebOptions = {}): WebRoute {
   const resultsDir = resolve(options.resultsDir ?? join(process.cwd(), 'bench', 'results'));
   const assets = publicDir === undefined ? new Map<string, Buffer>() : readAssets(publicDir);
 
-  return (method, url) => {
+  return (method, url, headers = {}) => {
     const path = pathOf(url);
     const isPage = path === '/' || path === '/report' || path === '/report/' || path.startsWith('/assets/') || path.startsWith('/report/charts/');
-    if (!isPage) return undefined;
+    const isFile = path === '/engine/tinycnn.js' || path.startsWith('/weights/');
+    if (!isPage && !isFile) return undefined;
     if (method !== 'GET' && method !== 'HEAD') {
       if (path === '/') return undefined; // POST / and OPTIONS / belong to the API
       return text(405, `${method} is not allowed on ${path}; use GET`, { Allow: 'GET, HEAD' });
     }
+    if (isFile) return engineFile(path, headers);
     if (path === '/report' || path === '/report/') return file(200, '.html', Buffer.from(reportPage(readResults(resultsDir), process.cwd())), PAGE_CSP);
     if (path.startsWith('/report/charts/')) {
       const name = path.slice('/report/charts/'.length);

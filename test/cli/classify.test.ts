@@ -1,7 +1,7 @@
 // `tinycnn classify` is a thin shell over the library's pipeline: the same answers as
 // pipeline('sentiment-analysis') in this process, one JSON line per sentence.
 import { describe, expect, it } from 'vitest';
-import { pipeline } from '../../src/index.js';
+import { pipeline } from '../../src/node/index.js';
 import { tinycnn } from '../helpers/cli.js';
 
 const classifier = pipeline('sentiment-analysis', { backend: 'js' });

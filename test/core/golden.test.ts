@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ConvAlgorithm } from '../../src/backend/backend.js';
 import { createBackend, type BackendChoice } from '../../src/backend/select.js';
 import { TOLERANCE } from '../../src/model/certificate.js';
-import { loadModel } from '../../src/model/model.js';
+import { loadModel } from '../../src/node/files.js';
 import { readFixtures, repoRoot as root } from '../helpers/golden.js';
 import { inputFromRecipes } from '../helpers/recipe.js';
 

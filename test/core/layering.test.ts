@@ -1,7 +1,7 @@
 // The import graph's layering, read from the sources: kernels at the ground floor, the
 // library below its hosts, no host reaching into another, model kinds only in their folders.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -25,6 +25,32 @@ function importsUnder(dir: string): { file: string; imports: string[] }[] {
   return out;
 }
 
+/** Every `node:` module a .ts file imports (static imports and exports). */
+function nodeImportsOf(file: string): string[] {
+  const text = readFileSync(join(repoRoot, file), 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'(node:[^']+)'/g)].map((m) => m[1]);
+}
+
+/**
+ * The files reachable from `entries` by relative value imports (what a bundle loads), each
+ * with the `node:` modules it imports.
+ */
+function graphFrom(entries: string[]): Map<string, string[]> {
+  const seen = new Map<string, string[]>();
+  const todo = [...entries];
+  while (todo.length > 0) {
+    const file = todo.pop()!;
+    if (seen.has(file)) continue;
+    seen.set(file, nodeImportsOf(file));
+    const text = readFileSync(join(repoRoot, file), 'utf8');
+    // `import type` / `export type` are erased from the output: a bundle never loads them
+    for (const [, spec] of text.matchAll(/(?:^|\n)\s*(?:import|export)\b(?!\s+type\b)[^'"]*?from\s+'(\.[^']+)'/g)) {
+      todo.push(relative(repoRoot, join(repoRoot, dirname(file), spec)).replace(/\.js$/, '.ts'));
+    }
+  }
+  return seen;
+}
+
 /** The imports of files under `from` that land under any of `forbidden`, as 'file -> import'. */
 function offending(from: string, forbidden: string[]): string[] {
   return importsUnder(from).flatMap(({ file, imports }) =>
@@ -35,6 +61,24 @@ function offending(from: string, forbidden: string[]): string[] {
 describe('layering', () => {
   it('finds the imports it checks (the reader works)', () => {
     expect(importsUnder('src/pipeline').find((f) => f.file === 'src/pipeline/load.ts')?.imports).toContain('src/model/model.js');
+  });
+
+  it('the engine imports no node: module: everything the isomorphic entry and the shared handler reach', () => {
+    // src/index.ts is the package's browser / workerd / default entry; src/lambda/handler.ts and
+    // src/worker/ are what a Worker runs. File access lives in src/node/ and src/lambda/node-files.ts.
+    const graph = graphFrom(['src/index.ts', 'src/lambda/handler.ts', 'src/worker/index.ts']);
+    expect(graph.has('src/vectors/embedded.ts') && graph.has('src/pipeline/load.ts') && graph.has('src/lambda/runtime.ts')).toBe(true);
+    expect([...graph].filter(([, node]) => node.length > 0).map(([file, node]) => `${file} -> ${node.join(', ')}`)).toEqual([]);
+    // ... and the reader does see node: imports where they are (the adapter)
+    expect(nodeImportsOf('src/node/files.ts')).toContain('node:fs');
+  });
+
+  it('model, backend, pipeline, text, safetensors, eval and kernels import no node: module, anywhere', () => {
+    const offenders = ['src/model', 'src/backend', 'src/pipeline', 'src/text', 'src/safetensors', 'src/eval', 'kernels']
+      .flatMap((dir) => importsUnder(dir))
+      .filter(({ file }) => nodeImportsOf(file).length > 0)
+      .map(({ file }) => file);
+    expect(offenders).toEqual([]);
   });
 
   it('kernels/ imports nothing from src/', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { activate, conv1dWide, denseRef, maxOverTime } from '../../kernels/js/reference.js';
 import { CertificateError, InputError, UnsupportedModelError, WeightFileError } from '../../src/errors.js';
 import { inputFromJson } from '../../src/model/input.js';
-import { loadModel } from '../../src/model/model.js';
+import { loadModel } from '../../src/node/files.js';
 import { probeValues } from '../../src/model/probe.js';
 import { kimTensors, smTensors } from '../helpers/models.js';
 import { randomFloats } from '../helpers/random.js';

@@ -10,7 +10,7 @@ import { CertificateError, OutputError, WeightFileError } from '../../src/errors
 import { createHandler } from '../../src/lambda/handler.js';
 import { checkCertificate } from '../../src/model/certificate.js';
 import { firstNonFinite } from '../../src/model/finite.js';
-import { loadModel } from '../../src/model/model.js';
+import { loadModel } from '../../src/node/files.js';
 import { probeValues } from '../../src/model/probe.js';
 import { readSafetensors } from '../../src/safetensors/read.js';
 import type { EmbedOptions, Embedding, VectorSource } from '../../src/vectors/store.js';

@@ -11,7 +11,7 @@ import type { BackendChoice, ConvChoice } from '../../src/backend/select.js';
 import { readEvalSet, type ClassificationSet, type RankingSet } from '../../src/eval/datasets.js';
 import { evaluateClassifier, evaluateRanker } from '../../src/eval/evaluate.js';
 import { extFeaturesFromMetadata } from '../../src/pipeline/ext-features.js';
-import { loadPairRanker, loadTextClassifier } from '../../src/pipeline/load.js';
+import { loadPairRanker, loadTextClassifier } from '../../src/node/pipeline.js';
 import { readSafetensors } from '../../src/safetensors/read.js';
 import { SHIPPED_MODELS } from '../../src/pipeline/defaults.js';
 import { repoRoot } from '../helpers/paths.js';

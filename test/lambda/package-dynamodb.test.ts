@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEmbeddedStore } from '../../src/vectors/embedded.js';
+import { openEmbeddedStore } from '../../src/node/files.js';
 import { encodeItem } from '../../src/vectors/item.js';
 import { packaged, ROOT, stable, type Packaged } from './packaged.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertOnnx } from '../../src/cli/convert-onnx.js';
 import { TOLERANCE } from '../../src/model/certificate.js';
-import { loadModel } from '../../src/model/model.js';
+import { loadModel } from '../../src/node/files.js';
 import { readSafetensors } from '../../src/safetensors/read.js';
 import { readFixtures, repoRoot as root } from '../helpers/golden.js';
 import { inputFromRecipes } from '../helpers/recipe.js';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertOnnx } from '../../src/cli/convert-onnx.js';
 import { TOLERANCE } from '../../src/model/certificate.js';
-import { loadModel } from '../../src/model/model.js';
+import { loadModel } from '../../src/node/files.js';
 import { onnxToSafetensors } from '../../src/onnx/convert.js';
 import { ConversionError } from '../../src/onnx/errors.js';
 import { modelProtoType } from '../../src/onnx/schema.js';

@@ -16,11 +16,11 @@ import {
   type TokenizerMode,
   type ModelInput,
   type VectorSource,
-} from '../../src/index.js';
+} from '../../src/node/index.js';
 import { extFeaturesFromMetadata } from '../../src/pipeline/ext-features.js';
 import { readSafetensors } from '../../src/safetensors/read.js';
 import { encodeSafetensors } from '../../src/safetensors/write.js';
-import { openEmbeddedStore } from '../../src/vectors/embedded.js';
+import { openEmbeddedStore } from '../../src/node/files.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const KIM = SHIPPED_MODELS.kim;

@@ -24,6 +24,7 @@ describe('ptb tokenizer', () => {
     ['-LRB- escaped -RRB- writer\\/director \\*\\*\\*', '( escaped ) writer/director ***'],
     ['full-width \uff47\uff4f\uff4f\uff44 and \ufb01lm', 'full-width good and film'],
     ['zero\u200bwidth\u00a0nbsp\ttab', 'zerowidth nbsp tab'],
+    ['great\u{1F600}\u{1F44D}\u{1F3FD} film\u00a9 for \u20ac5', 'great \u{1F600} \u{1F44D} \u{1F3FD} film \u00a9 for \u20ac 5'],
   ])('%j', (text, want) => {
     expect(ptbTokens(text)).toEqual(split(want));
   });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readEvalSet, type ClassificationSet } from '../../src/eval/datasets.js';
 import { evaluateClassifier } from '../../src/eval/evaluate.js';
-import { loadTextClassifier } from '../../src/pipeline/load.js';
+import { loadTextClassifier } from '../../src/node/pipeline.js';
 import { repoRoot } from '../helpers/paths.js';
 import { PYTHON, requires } from '../helpers/requirements.js';
 

@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runVectors } from '../../src/cli/vectors.js';
 import { convertVectors } from '../../src/vectors/convert.js';
-import { openEmbeddedStore } from '../../src/vectors/embedded.js';
+import { openEmbeddedStore } from '../../src/node/files.js';
 import { sniffFormat } from '../../src/vectors/input/detect.js';
 import { entries, gloveText, tempDir, vec, word2vecBinary, word2vecText, type Entry } from './fixtures.js';
 

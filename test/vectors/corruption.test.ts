@@ -8,7 +8,7 @@
 //     the index's meaning) answers every word exactly.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEmbeddedStore, type EmbeddedStoreOptions } from '../../src/vectors/embedded.js';
+import { openEmbeddedStore, type StoreFileOptions } from '../../src/node/files.js';
 import { VectorStoreError } from '../../src/vectors/errors.js';
 import { indexPageRange, layout, PAGE_BYTES, type StoreHeader } from '../../src/vectors/format.js';
 import { StoreWriter } from '../../src/vectors/writer.js';
@@ -24,7 +24,7 @@ const WORDS = Array.from({ length: 3000 }, (_, i) => (i % 11 === 0 ? `mot-${i}-Ã
 const DIM = 8;
 let good: Uint8Array;
 let h: StoreHeader;
-const MODES: [string, EmbeddedStoreOptions][] = [['memory', { mode: 'memory' }], ['paged', {}], ['paged, resident index', { residentIndexBytes: 1 << 20 }], ['paged, no cache', { cacheBytes: 0 }]];
+const MODES: [string, StoreFileOptions][] = [['memory', { mode: 'memory' }], ['paged', {}], ['paged, resident index', { residentIndexBytes: 1 << 20 }], ['paged, no cache', { cacheBytes: 0 }]];
 
 beforeAll(async () => {
   const w = await StoreWriter.create(tmp.path('good.tcv'), { dim: DIM, dtype: 'f16' });
@@ -35,7 +35,7 @@ beforeAll(async () => {
 });
 
 /** Opens and looks up every word: 'refused' (a VECTORS_CORRUPT naming the file) or 'exact' (every word found, same vectors). */
-function outcome(path: string, options: EmbeddedStoreOptions): 'refused' | 'exact' {
+function outcome(path: string, options: StoreFileOptions): 'refused' | 'exact' {
   const reference = openEmbeddedStore(good);
   try {
     const store = openEmbeddedStore(path, options);

@@ -2,7 +2,7 @@
 // the index is read at open in one read, lookups then read only vector pages, and every answer
 // equals the fully resident store's; over the limit, the index stays paged.
 import { afterAll, describe, expect, it } from 'vitest';
-import { openEmbeddedStore } from '../../src/vectors/embedded.js';
+import { openEmbeddedStore } from '../../src/node/files.js';
 import { StoreWriter } from '../../src/vectors/writer.js';
 import { tempDir, vec } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openEmbeddedStore } from '../../src/vectors/embedded.js';
+import { openEmbeddedStore } from '../../src/node/files.js';
 import { VectorStoreError } from '../../src/vectors/errors.js';
 import { HEADER_BYTES } from '../../src/vectors/format.js';
 import { fromHalfBits, toHalfBits } from '../../src/vectors/half.js';

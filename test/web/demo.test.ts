@@ -58,11 +58,11 @@ describe.skipIf(!run)('demo page in Chromium', () => {
     const { page, problems } = await open();
     // keyboard only: Tab from the top reaches the sentence box after the API field and its button
     const order: string[] = [];
-    for (let i = 0; i < 8 && order.at(-1) !== 'kim-input'; i++) {
+    for (let i = 0; i < 9 && order.at(-1) !== 'kim-input'; i++) {
       await page.keyboard.press('Tab');
       order.push(await page.evaluate<string>("document.activeElement?.id || document.activeElement?.textContent?.trim() || ''"));
     }
-    expect(order).toEqual(['Skip to content', 'tinycnn', 'Try the models', 'Measurements', 'api-base', 'Connect', 'kim-input']);
+    expect(order).toEqual(['Skip to content', 'tinycnn', 'Try the models', 'Measurements', 'api-base', 'Connect', 'where-server', 'kim-input']);
     expect(await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle')).not.toBe('none');
     expect(await page.locator('label[for="kim-input"]').textContent()).toBe('Sentence');
 

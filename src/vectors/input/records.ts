@@ -3,7 +3,7 @@
  * time, in file order. Memory: the read window plus one vector.
  */
 import { VectorStoreError } from '../errors.js';
-import { openEmbeddedStore } from '../embedded.js';
+import { openEmbeddedStore } from '../../node/files.js';
 import { ByteSource } from './bytes.js';
 import { sniffFormat, type InputFormat } from './detect.js';
 

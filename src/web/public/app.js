@@ -1,7 +1,9 @@
-// The demo page: wires the three forms to the API and shows answers and errors.
-// The API base URL comes from the field (empty = this page's origin); ?api=URL
-// pre-fills it and the last one used is remembered in localStorage.
+// The demo page: wires the three forms to the API, or to the engine in this browser, and
+// shows answers and errors. The API base URL comes from the field (empty = this page's
+// origin); ?api=URL pre-fills it and the last one used is remembered in localStorage.
+// ?run=browser selects the browser mode, ?backend=wasm-simd (or js, wasm-relaxed) its kernels.
 import { ApiError, callApi, endpoint } from './api.js';
+import { classifyHere, downloaded, scoreHere } from './browser.js';
 import { h, kimResult, pct, smResult } from './render.js';
 
 const STORAGE_KEY = 'tinycnn.apiBase';
@@ -11,9 +13,13 @@ const $ = (id) => document.getElementById(id);
 const healthByBase = new Map();
 
 const base = () => $('api-base').value.trim();
+const query = new URLSearchParams(window.location.search);
+const inBrowser = () => document.querySelector('input[name="where"][value="browser"]').checked;
+const browserBackend = query.get('backend') ?? 'auto';
 
 function start() {
-  const fromQuery = new URLSearchParams(window.location.search).get('api');
+  const fromQuery = query.get('api');
+  if (query.get('run') === 'browser') document.querySelector('input[name="where"][value="browser"]').checked = true;
   $('api-base').value = fromQuery ?? remembered() ?? '';
   // Enter in the field fires "change" (when edited) and then "submit": both share one /health call,
   // and a failed check is forgotten, so pressing Connect again retries it.
@@ -24,9 +30,10 @@ function start() {
   $('api-base').addEventListener('change', () => void showHealth());
   $('kim-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    void run('kim', '/kim', { input: $('kim-input').value }, 'Classifying…', async (data, roundTripMs) => {
+    const input = $('kim-input').value;
+    void run('kim', '/kim', { input }, () => classifyHere(input, browserBackend), 'Classifying…', async (data, roundTripMs) => {
       const answer = withProbabilities(data, data.output);
-      const labels = (await health(base()).catch(() => undefined))?.models?.kim?.labels;
+      const labels = Array.isArray(data.labels) ? data.labels : (await health(base()).catch(() => undefined))?.models?.kim?.labels;
       const names = Array.isArray(labels) && labels.length === answer.probabilities.length ? labels : undefined;
       const name = names?.[answer.prediction] ?? answer.label ?? `class ${answer.prediction}`;
       return { nodes: kimResult(answer, names, roundTripMs), said: `Predicted class: ${name}, ${pct(answer.probabilities[answer.prediction])}` };
@@ -35,7 +42,7 @@ function start() {
   $('sm-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const body = { sent1: $('sm-question').value, sent2: $('sm-answer').value };
-    void run('sm', '/sm', body, 'Scoring…', async (data, roundTripMs) => {
+    void run('sm', '/sm', body, () => scoreHere(body.sent1, body.sent2, browserBackend), 'Scoring…', async (data, roundTripMs) => {
       const answer = withProbabilities(data, Array.isArray(data.score) ? data.score[0] : undefined);
       return { nodes: smResult(answer, roundTripMs), said: `Relevance score ${answer.probabilities[1].toFixed(3)}` };
     });
@@ -44,14 +51,16 @@ function start() {
 }
 
 /**
- * One request from a form: busy state, then the answer or the error.
+ * One request from a form, to the API or the engine in this browser: busy state, then the
+ * answer (with who answered) or the error.
  * @param {'kim' | 'sm'} kind which section
  * @param {string} path API route
  * @param {object} body JSON body
+ * @param {() => Promise<any>} here the same request answered in this browser
  * @param {string} busyText button text while waiting
  * @param {(data: any, roundTripMs: number) => Promise<{nodes: Node[], said: string}>} show
  */
-async function run(kind, path, body, busyText, show) {
+async function run(kind, path, body, here, busyText, show) {
   const button = $(`${kind}-form`).querySelector('button[type="submit"]');
   const result = $(`${kind}-result`);
   const idle = button.textContent;
@@ -60,13 +69,21 @@ async function run(kind, path, body, busyText, show) {
   button.textContent = busyText;
   result.setAttribute('aria-busy', 'true');
   try {
-    const { data, roundTripMs } = await callApi(base(), path, body);
-    const { nodes, said } = await show(data, roundTripMs);
-    result.replaceChildren(...nodes);
+    const browser = inBrowser();
+    const start = performance.now();
+    const { data, roundTripMs } = browser ? { data: await here(), roundTripMs: 0 } : await callApi(base(), path, body);
+    const elapsed = browser ? performance.now() - start : roundTripMs;
+    const { nodes, said } = await show(data, elapsed);
+    const who = browser ? 'this browser' : base() === '' ? `this server (${window.location.host})` : new URL(endpoint(base(), '/')).host;
+    const by = h('p', { class: 'answered-by', id: `${kind}-by` }, 'Answered by ', h('strong', null, who), ` (${data.backend ?? 'backend not reported'})`);
+    by.dataset.where = browser ? 'browser' : 'server';
+    result.replaceChildren(by, ...nodes);
+    result.dataset.answer = JSON.stringify(data); // the answer as received or computed (logits included), for tests and the curious
     result.hidden = false;
     $(`${kind}-error`).hidden = true;
-    $('live').textContent = said;
-    remember(base());
+    $('live').textContent = `${said} (answered by ${who})`;
+    if (browser) void showDownloads(data.loadMs);
+    else remember(base());
   } catch (error) {
     result.hidden = true;
     showError($(`${kind}-error`), error);
@@ -138,6 +155,19 @@ async function showHealth() {
       ? `${where} has no /health route (castorini's original handler?): classes will show as numbers.`
       : `${error.message}${error.hint ? ` ${error.hint}` : ''}`;
   }
+}
+
+/** The browser mode's status line: what the page downloaded for it so far. */
+async function showDownloads(loadMs) {
+  const d = await downloaded();
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  const status = $('browser-status');
+  status.hidden = false;
+  status.className = 'status ok';
+  status.textContent = `Running in this browser. Downloaded so far: engine ${kb(d.engine)}, weights ${kb(d.weights)}, ` +
+    `word vectors ${kb(d.vectors)} (index ${kb(d.vectorIndex)}, rows ${kb(d.vectors - d.vectorIndex)}) in ${d.vectorRequests} range requests, of ${kb(d.vectorFileBytes)} in the files` +
+    (loadMs > 1 ? `; loading took ${loadMs.toFixed(0)} ms.` : '.');
+  status.dataset.downloaded = JSON.stringify(d);
 }
 
 /** An error box: what happened, then the HTTP status, the API's code and a hint. */

@@ -6,7 +6,7 @@
  * logits (or an OutputError).
  */
 import { onnxToSafetensors } from '../../../src/onnx/convert.js';
-import { loadModel } from '../../../src/model/model.js';
+import { loadModel } from '../../../src/node/files.js';
 import { probeValues } from '../../../src/model/probe.js';
 import { encodeModel, smallKim } from '../../onnx/build.js';
 import { mutateBytes } from '../mutate.js';

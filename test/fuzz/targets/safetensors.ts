@@ -9,7 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel, type Model } from '../../../src/model/model.js';
+import type { Model } from '../../../src/model/model.js';
+import { loadModel } from '../../../src/node/files.js';
 import { probeValues } from '../../../src/model/probe.js';
 import type { ModelInput } from '../../../src/model/registry.js';
 import { readSafetensors } from '../../../src/safetensors/read.js';

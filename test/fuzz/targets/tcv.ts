@@ -11,7 +11,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openEmbeddedStore, type EmbeddedStoreOptions } from '../../../src/vectors/embedded.js';
+import { openEmbeddedStore, type StoreFileOptions } from '../../../src/node/files.js';
 import { StoreWriter } from '../../../src/vectors/writer.js';
 import { probeValues } from '../../../src/model/probe.js';
 import { reseal } from '../../vectors/reseal.js';
@@ -38,7 +38,7 @@ interface Input {
 }
 
 const UNKNOWN = ['absent', 'GOOD', 'cafe\u0301', '', 'w', '<UNK>'];
-const MODES: [string, EmbeddedStoreOptions][] = [['paged', {}], ['resident index', { residentIndexBytes: 1 << 20 }], ['uncached', { cacheBytes: 0 }]];
+const MODES: [string, StoreFileOptions][] = [['paged', {}], ['resident index', { residentIndexBytes: 1 << 20 }], ['uncached', { cacheBytes: 0 }]];
 
 async function makeStore(tmp: string, name: string, count: number, dim: number, dtype: 'f16' | 'f32', unk: boolean): Promise<Store> {
   const path = join(tmp, name);
