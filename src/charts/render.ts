@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { TinyCnnError } from '../errors.js';
 import { importOptional } from '../optional.js';
+import { stampSvg } from './stamp.js';
 
 /** A chart could not be written (a missing charting package is a MissingPackageError instead). */
 export class ChartError extends TinyCnnError {
@@ -94,8 +95,10 @@ export async function writeChart(
   dir: string,
   /** File name without extension. */
   name: string,
+  /** When the chart's data was measured (kept in the SVG for the /report page; default now). */
+  date = new Date(),
 ): Promise<ChartFiles> {
-  const svg = await toSvg(spec, name);
+  const svg = stampSvg(await toSvg(spec, name), date);
   const png = await toPng(svg, name);
   const files = { svg: join(dir, `${name}.svg`), png: join(dir, `${name}.png`) };
   try {
