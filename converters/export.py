@@ -8,7 +8,8 @@ IN may be a castorini whole-model pickle (`torch.save(model)`, legacy or zip
 serialization, saved on CPU or GPU), a state_dict file (also wrapped as
 {'state_dict': ...} or {'model': ...}), or a state_dict .safetensors file.
 The architecture is recognised from the tensor names alone. Exit code 2 and
-one line on stderr for anything that is not a KimCNN / SMModel checkpoint.
+one line on stderr for anything that is not a KimCNN / SMModel checkpoint;
+exit code 3 and one line when this Python cannot import torch or numpy.
 
 Output: F32 safetensors, tensors in sorted-name order, 8-byte aligned data,
 deterministic bytes, with __metadata__ (all strings):
@@ -31,8 +32,14 @@ import json
 import os
 import sys
 
-import numpy as np
-import torch
+try:
+    import numpy as np
+    import torch
+except ImportError as missing:  # exit 3: this Python lacks a dependency (tinycnn convert tries another)
+    print(f"export.py: {sys.executable} cannot import {missing.name or 'a module'}: reading PyTorch "
+          "checkpoints needs PyTorch and numpy (pip install torch numpy, or apt-get install python3-torch)",
+          file=sys.stderr)
+    sys.exit(3)
 
 import probe
 import reference_models as rm

@@ -1,16 +1,18 @@
 /**
  * Renders Vega-Lite chart specifications to SVG (vega, headless: no browser,
- * no canvas) and PNG (@resvg/resvg-js). These are development tools: they are
- * loaded with dynamic imports so the engine, the Lambda bundle and the cost
- * commands without --charts never load them.
+ * no canvas) and PNG (@resvg/resvg-js). These are optional packages (peers of
+ * tinycnn): they are loaded with dynamic imports so the engine, the Lambda
+ * bundle and the cost commands without --charts never load them.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { TinyCnnError } from '../errors.js';
+import { importOptional } from '../optional.js';
+import { stampSvg } from './stamp.js';
 
-/** A chart could not be rendered or written (e.g. the charting packages are not installed). */
+/** A chart could not be written (a missing charting package is a MissingPackageError instead). */
 export class ChartError extends TinyCnnError {
   /** The chart's file name without extension. */
   readonly chart: string;
@@ -49,7 +51,7 @@ export async function toSvg(
   /** Name for error messages. */
   name = 'chart',
 ): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([load('vega', name, () => import('vega')), load('vega-lite', name, () => import('vega-lite'))]);
+  const [vega, vegaLite] = await Promise.all([load('vega', 'drawing charts', () => import('vega')), load('vega-lite', 'drawing charts', () => import('vega-lite'))]);
   const full = { ...spec, config: { ...CHART_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
   // Vega-Lite and Vega warn on stderr about harmless things (dropped empty channels); keep the CLI output clean.
   const compiled = vegaLite.compile(full, { logger: quietLogger(vega) }).spec;
@@ -75,7 +77,7 @@ export async function toPng(
   /** Zoom factor (2 = sharp on high-density screens). */
   scale = 2,
 ): Promise<Uint8Array> {
-  const { Resvg } = await load('@resvg/resvg-js', name, () => import('@resvg/resvg-js'));
+  const { Resvg } = await load('@resvg/resvg-js', 'drawing charts', () => import('@resvg/resvg-js'));
   const fontFiles = FONT_FILES.filter((f) => existsSync(f));
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
@@ -93,8 +95,10 @@ export async function writeChart(
   dir: string,
   /** File name without extension. */
   name: string,
+  /** When the chart's data was measured (kept in the SVG for the /report page; default now). */
+  date = new Date(),
 ): Promise<ChartFiles> {
-  const svg = await toSvg(spec, name);
+  const svg = stampSvg(await toSvg(spec, name), date);
   const png = await toPng(svg, name);
   const files = { svg: join(dir, `${name}.svg`), png: join(dir, `${name}.png`) };
   try {
@@ -107,11 +111,22 @@ export async function writeChart(
   return files;
 }
 
-/** Dynamic import with a helpful error when a charting package is missing. */
-async function load<T>(pkg: string, name: string, importer: () => Promise<T>): Promise<T> {
-  try {
-    return await importer();
-  } catch (error) {
-    throw new ChartError(name, `needs the dev dependency "${pkg}" (run npm install in the tinycnn checkout): ${(error as Error).message}`);
-  }
+/** The packages --charts needs (optional peers of tinycnn). */
+const CHART_PACKAGES = ['vega', 'vega-lite', '@resvg/resvg-js'] as const;
+
+/**
+ * Checks that the charting packages are installed, before a command spends time on the work
+ * whose charts it would then fail to draw.
+ * @param purpose what wants them, for the message (e.g. 'drawing charts')
+ * @throws MissingPackageError naming the npm install command
+ */
+export async function ensureChartPackages(purpose: string): Promise<void> {
+  await load('vega', purpose, () => import('vega'));
+  await load('vega-lite', purpose, () => import('vega-lite'));
+  await load('@resvg/resvg-js', purpose, () => import('@resvg/resvg-js'));
+}
+
+/** Dynamic import of a charting package; a missing one is a MissingPackageError naming all three. */
+function load<T>(pkg: (typeof CHART_PACKAGES)[number], purpose: string, importer: () => Promise<T>): Promise<T> {
+  return importOptional(pkg, purpose, importer, CHART_PACKAGES);
 }

@@ -5,8 +5,8 @@
  */
 
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { ConversionError } from '../onnx/errors.js';
 import type { ConvertOptions } from '../onnx/convert.js';
+import { importOptional } from '../optional.js';
 
 export interface ConvertOnnxOptions extends ConvertOptions {
   /** Where notes go (dtype conversions, the name mapping); default: stderr. Pass () => {} to silence. */
@@ -19,17 +19,12 @@ export interface ConvertOnnxOptions extends ConvertOptions {
  * @param output   path of the .safetensors file to write; written to a temporary file, then renamed,
  *                 so a failed conversion never leaves a partial file
  * @param options  labels (default "0".."C-1"), tokenizer (default clean_str_sst for Kim, split for SM), log
- * @throws ConversionError (code ONNX_INVALID / ONNX_UNSUPPORTED) naming the file and the tensor or op
+ * @throws ConversionError (code ONNX_INVALID / ONNX_UNSUPPORTED) naming the file and the tensor or op;
+ *         MissingPackageError (PACKAGE_MISSING) when protobufjs is not installed
  */
 export async function convertOnnx(input: string, output: string, options: ConvertOnnxOptions = {}): Promise<void> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  let convert: typeof import('../onnx/convert.js');
-  try {
-    convert = await import('../onnx/convert.js');
-  } catch (e) {
-    throw new ConversionError(input, `the ONNX converter needs the 'protobufjs' package (npm install protobufjs): ${
-      e instanceof Error ? e.message : String(e)}`);
-  }
+  const convert = await importOptional('protobufjs', 'reading ONNX files', () => import('../onnx/convert.js'));
   const bytes = await readFile(input);
   const result = convert.onnxToSafetensors(bytes, input, options);
   const tmp = `${output}.${process.pid}.tmp`;

@@ -2,8 +2,7 @@
  * `tinycnn cost [FILE...|-]`: latency percentiles, cold-start share, memory and
  * the cost of one million requests, from CloudWatch REPORT lines.
  */
-import { parseArgs } from 'node:util';
-import { archFlag, numberFlag, withUsage } from './flags.js';
+import { archFlag, numberFlag, parseFlags, withUsage } from './flags.js';
 import { formatCostSummary } from '../cost/format.js';
 import { LAMBDA_PRICES } from '../cost/prices.js';
 import { readReportLog } from '../cost/read.js';
@@ -30,8 +29,8 @@ export async function runCost(
   /** Arguments after `cost`. */
   argv: string[],
 ): Promise<number> {
-  return withUsage('cost', USAGE, async () => {
-    const { values, positionals } = parseArgs({
+  return withUsage('cost', USAGE, argv, async () => {
+    const { values, positionals } = parseFlags({
       args: argv,
       allowPositionals: true,
       options: {
@@ -40,13 +39,8 @@ export async function runCost(
         'monthly-requests': { type: 'string' },
         'free-tier': { type: 'boolean', default: false },
         'no-init-billing': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
     });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
     const arch = archFlag(values.arch) ?? 'x86_64';
     const monthlyRequests = numberFlag(values['monthly-requests'], '--monthly-requests');
     const prices = values['no-init-billing'] ? { ...LAMBDA_PRICES, initBilled: false } : LAMBDA_PRICES;

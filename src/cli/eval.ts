@@ -11,7 +11,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CONV_CHOICES, type ConvChoice } from '../backend/select.js';
 import { readEvalSet, type EvalSet } from '../eval/datasets.js';
 import { evaluateClassifier, evaluateRanker, type Agreement, type ClassificationReport, type RankingReport } from '../eval/evaluate.js';
@@ -19,6 +18,7 @@ import type { SstTask } from '../eval/sst.js';
 import { findAsset } from '../node/assets.js';
 import { SHIPPED_MODELS, type ShippedModelName } from '../pipeline/defaults.js';
 import { loadPairRanker, loadTextClassifier, type PipelineOptions } from '../node/pipeline.js';
+import { parseFlags, withUsage } from './flags.js';
 import { packageRoot, parseBackend } from './options.js';
 import { UsageError } from './usage.js';
 
@@ -36,7 +36,11 @@ export const EVAL_USAGE = `usage: tinycnn eval DATA [options]
   --json               one JSON object instead of text`;
 
 export async function runEval(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  return withUsage('eval', EVAL_USAGE, argv, () => evalCommand(argv));
+}
+
+async function evalCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     options: {
@@ -49,14 +53,9 @@ export async function runEval(argv: string[]): Promise<number> {
       backend: { type: 'string' },
       conv: { type: 'string' },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    console.log(EVAL_USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError(`give one data file\n${EVAL_USAGE}`);
+  if (positionals.length !== 1) throw new UsageError('give one data file');
   const data = positionals[0]!;
   if (!existsSync(data)) throw new UsageError(`${data}: no such file`);
   const task = values.task;

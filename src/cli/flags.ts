@@ -1,6 +1,52 @@
-/** Command-line helpers shared by `tinycnn cost`, `plan` and `loadtest`: typed flag parsing and usage errors (exit code 2). */
+/**
+ * Command-line helpers every subcommand shares: parsing with node:util parseArgs (its
+ * errors turned into one-line UsageErrors), `--help` / `-h`, typed flag values, and the
+ * one-line report of a usage mistake (exit code 2).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { type Arch, parseArch } from '../cost/prices.js';
-import { isUsageError, UsageError } from './usage.js';
+import { exitCodeOf, isUsageError, UsageError } from './usage.js';
+
+/**
+ * node:util parseArgs with `strict` on, its errors ("Unknown option '--x'. To specify a
+ * positional argument ...") turned into short UsageErrors ('unknown option --x').
+ * @param config what parseArgs takes
+ */
+export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw usageFromParseArgs(error);
+  }
+}
+
+/** A parseArgs error as a UsageError with a one-line message; anything else unchanged. */
+export function usageFromParseArgs(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS')) return error;
+  const message = (error as Error).message;
+  const unknown = /Unknown option '([^']+)'/.exec(message);
+  if (unknown) return new UsageError(`unknown option ${unknown[1]}`);
+  const missing = /Option '(?:-\w, )?(-[\w-]+) <value>' argument missing/.exec(message);
+  if (missing) return new UsageError(`${missing[1]} needs a value`);
+  const noValue = /Option '(?:-\w, )?(-[\w-]+)' does not take an argument/.exec(message);
+  if (noValue) return new UsageError(`${noValue[1]} takes no value`);
+  const positional = /Unexpected argument '([^']*)'/.exec(message);
+  if (positional) return new UsageError(`unexpected argument "${positional[1]}"`);
+  return new UsageError(message.split('. ')[0]);
+}
+
+/** Whether the command line asks for help (`--help` or `-h` before any `--`). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
+
+/** The one line a usage mistake prints: `tinycnn NAME: message (tinycnn NAME --help)`. */
+export function usageLine(name: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `tinycnn ${name}: ${message}${isUsageError(error) ? ` (see tinycnn ${name} --help)` : ''}`;
+}
 
 /** --arch value -> Arch (undefined stays undefined). */
 export function archFlag(value: string | undefined, flag = '--arch'): Arch | undefined {
@@ -29,24 +75,32 @@ export function intListFlag(value: string | undefined, flag: string): number[] |
 }
 
 /**
- * Runs a subcommand body; a usage mistake (ours, or node:util parseArgs's)
- * prints `tinycnn NAME: message` and the usage to stderr and returns 2.
+ * Runs a subcommand body: `--help` / `-h` prints the usage and returns 0; a usage mistake
+ * (ours, node:util parseArgs's, or a missing optional package) prints one line on stderr
+ * and returns 2. Other errors propagate (the dispatcher prints them as one line, exit 1).
  */
 export async function withUsage(
-  /** Subcommand name, for the message. */
+  /** Subcommand name, for the message (e.g. 'cost', 'vectors upload'). */
   name: string,
   /** Its usage text. */
   usage: string,
+  /** The arguments after the subcommand's name. */
+  argv: readonly string[],
   /** The body; returns the exit code. */
   body: () => Promise<number>,
 ): Promise<number> {
+  if (wantsHelp(argv)) {
+    console.log(usage);
+    return 0;
+  }
   try {
     return await body();
   } catch (error) {
-    if (isUsageError(error)) {
-      console.error(`tinycnn ${name}: ${(error as Error).message}\n\n${usage}`);
+    const usageError = usageFromParseArgs(error);
+    if (exitCodeOf(usageError) === 2) {
+      console.error(usageLine(name, usageError));
       return 2;
     }
-    throw error;
+    throw usageError;
   }
 }

@@ -5,8 +5,7 @@
  * protocols. Markdown table (or --json), and charts with --charts.
  */
 import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
-import { archFlag, intListFlag, numberFlag, withUsage } from './flags.js';
+import { archFlag, intListFlag, numberFlag, parseFlags, withUsage } from './flags.js';
 import { UsageError } from './usage.js';
 import { type LoadModel, loadPayloads } from '../loadtest/data.js';
 import { sequentialText, sweepTable } from '../loadtest/format.js';
@@ -15,6 +14,7 @@ import { defaultDataFile } from '../loadtest/paths.js';
 import { runColdLocal, runColdRemote, runWarm, type SequentialResult } from '../loadtest/protocols.js';
 import { type LevelResult, runSweep } from '../loadtest/sweep.js';
 import { agentFor, send, type Target } from '../loadtest/client.js';
+import { loadHistogramLibrary } from '../loadtest/histogram.js';
 import { machineInfo, machineLine } from '../loadtest/machine.js';
 import { DEFAULT_CHART_DIR, withChartDefault } from './plan.js';
 
@@ -55,8 +55,8 @@ export async function runLoadtest(
   /** Arguments after `loadtest`. */
   argv: string[],
 ): Promise<number> {
-  return withUsage('loadtest', USAGE, async () => {
-    const { values, positionals } = parseArgs({
+  return withUsage('loadtest', USAGE, argv, async () => {
+    const { values, positionals } = parseFlags({
       args: withChartDefault(argv),
       allowPositionals: true,
       options: {
@@ -79,13 +79,8 @@ export async function runLoadtest(
         'server-cmd': { type: 'string' },
         json: { type: 'boolean', default: false },
         charts: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
       },
     });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
     if (positionals.length > 1) throw new UsageError(`takes one URL, not ${positionals.length}`);
     const rawUrl = positionals[0];
     if ((rawUrl === undefined) === !values.local) throw new UsageError(rawUrl === undefined ? 'give a URL or --local' : 'give a URL or --local, not both');
@@ -104,6 +99,8 @@ export async function runLoadtest(
     const timeoutMs = numberFlag(values['timeout-ms'], '--timeout-ms') ?? 10_000;
     const dataFile = values.data ?? defaultDataFile(model);
     const payloads = loadPayloads(dataFile, model, batch);
+    await loadHistogramLibrary();
+    if (values.charts !== undefined) await (await import('../charts/render.js')).ensureChartPackages('drawing charts');
     const serverCmd = values['server-cmd']?.trim().split(/\s+/);
     const serverOptions = (quiet: boolean): LocalServerOptions => ({ command: serverCmd, args: serverCmd === undefined ? ['--memory', String(memoryMb), ...(quiet ? ['--quiet'] : [])] : [] });
     const progress = (line: string) => {

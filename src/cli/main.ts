@@ -3,9 +3,15 @@
  * `run…(argv): Promise<number>` (the exit code) and is loaded only when it is
  * the one asked for, so `tinycnn logits` never loads the chart or AWS
  * libraries, and a broken subcommand cannot take the others down. This file
- * only dispatches and turns an error into one line on stderr.
+ * only dispatches (`--help`, `--version`, `help COMMAND`) and turns an error
+ * into one line on stderr: exit 2 for a wrong command line or a missing
+ * optional package, 1 for anything else.
  */
-import { isUsageError } from './usage.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { usageFromParseArgs, usageLine } from './flags.js';
+import { packageRoot } from './options.js';
+import { exitCodeOf } from './usage.js';
 
 export { UsageError } from './usage.js';
 
@@ -14,7 +20,7 @@ type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> = {
   classify: {
     load: async () => (await import('./classify.js')).runClassify,
-    help: 'classify [SENTENCE...]              Kim CNN on a sentence (args or stdin lines), default weights and vectors',
+    help: 'classify [SENTENCE...]              Kim CNN on a sentence (args or stdin lines), shipped weights and vectors',
   },
   serve: {
     load: async () => (await import('./serve.js')).runServe,
@@ -50,19 +56,45 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
   },
 };
 
+const USAGE = [
+  'usage: tinycnn <command> [options]        (tinycnn <command> --help for its options)',
+  '',
+  ...Object.values(COMMANDS).map((c) => `  tinycnn ${c.help}`),
+  '',
+  '  tinycnn --version                           the installed version',
+].join('\n');
+
+/**
+ * Runs one `tinycnn` command line.
+ * @param argv the arguments after `tinycnn`
+ * @returns the exit code
+ */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  const command = name === undefined ? undefined : COMMANDS[name];
+  let [name, ...rest] = argv;
+  if (name === 'help' && rest.length > 0) [name, rest] = [rest[0]!, ['--help']];
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    console.log(version());
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
-    const usage = ['usage: tinycnn <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  tinycnn ${c.help}`)].join('\n');
-    const wanted = name === undefined || name === '--help' || name === '-h' || name === 'help';
-    (wanted ? console.log : console.error)(wanted ? usage : `tinycnn: unknown command "${name}"\n${usage}`);
-    return wanted ? 0 : 2;
+    console.error(`tinycnn: unknown command "${name}"; the commands are ${Object.keys(COMMANDS).join(', ')} (see tinycnn --help)`);
+    return 2;
   }
   try {
     return await (await command.load())(rest);
   } catch (error) {
-    console.error(`tinycnn ${name}: ${error instanceof Error ? error.message : String(error)}`);
-    return isUsageError(error) ? 2 : 1;
+    const reported = usageFromParseArgs(error);
+    console.error(usageLine(name, reported));
+    return exitCodeOf(reported);
   }
+}
+
+/** The package's version, from its package.json. */
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }

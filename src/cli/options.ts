@@ -37,13 +37,26 @@ export async function readJson(path: string): Promise<unknown> {
   }
 }
 
-/** The package root (where package.json and converters/ are), from build/src/cli or src/cli alike. */
+/**
+ * The package root (package.json, converters/, weights/), from build/src/cli or src/cli
+ * alike, in a checkout or in node_modules/tinycnn.
+ */
 export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'converters', 'export.py'))) {
+  while (!isTinycnnRoot(dir)) {
     const parent = dirname(dir);
-    if (parent === dir) throw new UsageError('cannot find converters/export.py next to the tinycnn package');
+    if (parent === dir) throw new Error(`cannot find the tinycnn package.json above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
   return dir;
+}
+
+function isTinycnnRoot(dir: string): boolean {
+  const file = join(dir, 'package.json');
+  if (!existsSync(file)) return false;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name === 'tinycnn';
+  } catch {
+    return false;
+  }
 }

@@ -5,8 +5,7 @@
  * off, and the cheapest configuration whose p99 meets --slo-ms.
  */
 import { statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { archFlag, numberFlag, withUsage } from './flags.js';
+import { archFlag, numberFlag, parseFlags, withUsage } from './flags.js';
 import { UsageError } from './usage.js';
 import { explainPlan, memoryFindings, planJson, planTable } from '../cost/explain.js';
 import { plan } from '../cost/plan.js';
@@ -42,8 +41,8 @@ export async function runPlan(
   /** Arguments after `plan`. */
   argv: string[],
 ): Promise<number> {
-  return withUsage('plan', USAGE, async () => {
-    const { values, positionals } = parseArgs({
+  return withUsage('plan', USAGE, argv, async () => {
+    const { values, positionals } = parseFlags({
       args: withChartDefault(argv),
       allowPositionals: true,
       options: {
@@ -55,15 +54,11 @@ export async function runPlan(
         charts: { type: 'string' },
         label: { type: 'string' },
         'no-init-billing': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
     });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
     const files = [...positionals, ...(values.input ?? [])];
     if (files.length === 0) throw new UsageError('needs at least one input: REPORT log files, or --input runs.json / runs.csv');
+    if (values.charts !== undefined) await (await import('../charts/render.js')).ensureChartPackages('drawing charts');
     const prices = values['no-init-billing'] ? { ...LAMBDA_PRICES, initBilled: false } : LAMBDA_PRICES;
     const defaults = { arch: archFlag(values.arch), batch: numberFlag(values.batch, '--batch', true), prices };
     const sloMs = numberFlag(values['slo-ms'], '--slo-ms');

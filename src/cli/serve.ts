@@ -11,12 +11,12 @@
  * --memory (default 128, or $AWS_LAMBDA_FUNCTION_MEMORY_SIZE) is the REPORT lines' Memory Size
  * and sizes V8's heap as Lambda's bootstrap does: the command restarts itself once with those
  * flags (server/bootstrap.ts) unless --no-lambda-heap or the heap is already set on the command line.
- * Stops on SIGINT / SIGTERM.
+ * Stops on SIGINT / SIGTERM, and under `npm start` when npm goes away (server/bootstrap.ts).
  */
-import { parseArgs } from 'node:util';
 import { readConfig } from '../lambda/config.js';
-import { needsLambdaHeap, rerunWithLambdaHeap, stopWithParent } from '../server/bootstrap.js';
+import { needsLambdaHeap, rerunWithLambdaHeap, stopWhenLauncherGone, stopWithParent } from '../server/bootstrap.js';
 import { startServer } from '../server/server.js';
+import { parseFlags, withUsage } from './flags.js';
 import { UsageError } from './usage.js';
 
 const USAGE = `usage: tinycnn serve [options]      (npm start)
@@ -36,7 +36,11 @@ Routes: POST /kim {"input": "..."}, POST /sm {"sent1": "...", "sent2": "..."}, P
  * @returns the exit code (0 after a clean stop)
  */
 export async function runServe(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  return withUsage('serve', USAGE, argv, () => serve(argv));
+}
+
+async function serve(argv: string[]): Promise<number> {
+  const { values } = parseFlags({
     args: argv,
     options: {
       port: { type: 'string', short: 'p' },
@@ -46,13 +50,8 @@ export async function runServe(argv: string[]): Promise<number> {
       memory: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       'no-lambda-heap': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const port = whole(values.port ?? process.env.PORT ?? '3000', values.port !== undefined ? '--port' : 'PORT', 0, 65535);
   const memorySizeMb = whole(values.memory ?? process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '128', '--memory', 128, 10240);
   if (!values['no-lambda-heap'] && needsLambdaHeap()) return rerunWithLambdaHeap(memorySizeMb);
@@ -72,7 +71,10 @@ export async function runServe(argv: string[]): Promise<number> {
   });
   console.log(`listening on ${server.url}`);
   await new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = () => {
+      if (stopping) return;
+      stopping = true;
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       void server.close().then(resolve);
@@ -80,6 +82,7 @@ export async function runServe(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     stopWithParent(stop);
+    stopWhenLauncherGone(stop);
   });
   return 0;
 }

@@ -23,6 +23,9 @@ export interface Answer {
   readonly embedMs: number;
   /** Forward pass and softmax. */
   readonly inferenceMs: number;
+  /** Tokens over all texts of the request, and how many of them have no vector. */
+  readonly tokens: number;
+  readonly unknownTokens: number;
 }
 
 /**
@@ -44,7 +47,13 @@ export async function answerKim(classifier: TextClassifier, request: KimRequest)
     tokens: r.tokens,
     unknown_tokens: r.unknown,
   }));
-  return { items, batch: request.batch, ...timings };
+  let tokens = 0;
+  let unknownTokens = 0;
+  for (const r of results) {
+    tokens += r.tokens.length;
+    unknownTokens += r.unknown.length;
+  }
+  return { items, batch: request.batch, ...timings, tokens, unknownTokens };
 }
 
 /**
@@ -67,5 +76,11 @@ export async function answerSm(ranker: PairRanker, request: SmRequest): Promise<
     tokens: { sent1: r.tokens.question, sent2: r.tokens.answer },
     unknown_tokens: { sent1: r.unknown.question, sent2: r.unknown.answer },
   }));
-  return { items, batch: request.batch, ...timings };
+  let tokens = 0;
+  let unknownTokens = 0;
+  for (const r of results) {
+    tokens += r.tokens.question.length + r.tokens.answer.length;
+    unknownTokens += r.unknown.question.length + r.unknown.answer.length;
+  }
+  return { items, batch: request.batch, ...timings, tokens, unknownTokens };
 }

@@ -20,6 +20,12 @@
  *   TINYCNN_MAX_BODY_BYTES  largest request body, after base64 decoding (default 262144)
  *   TINYCNN_BACKEND         auto | js | wasm-simd | wasm-relaxed (default auto)
  *   TINYCNN_VERIFY          1 | 0: re-run the weight files' parity certificate at INIT (default 1)
+ *   TINYCNN_METRICS         1 | 0: one CloudWatch Embedded Metric Format record per invocation (default 0;
+ *                           template.yaml sets 1); TINYCNN_METRICS_NAMESPACE (default tinycnn)
+ *   TINYCNN_CORS_ORIGINS    * (default) or a comma-separated allow-list of browser origins (see cors.ts)
+ *   AWS_LAMBDA_LOG_FORMAT   JSON | Text (default Text), AWS_LAMBDA_LOG_LEVEL (default INFO): set by
+ *                           Lambda from the function's logging configuration (see log.ts)
+ *   AWS_LAMBDA_FUNCTION_NAME  the metrics' FunctionName dimension (set by Lambda; default tinycnn)
  *
  * Relative paths are resolved against the working directory (on Lambda: the
  * unzipped package, /var/task); the defaults (src/pipeline/defaults.ts) against the
@@ -31,8 +37,11 @@
 import type { BackendChoice } from '../backend/select.js';
 import { findAsset } from '../node/assets.js';
 import { SHIPPED_MODELS } from '../pipeline/defaults.js';
+import { type CorsOrigins, parseCorsOrigins } from './cors.js';
 import { ConfigError } from './errors.js';
 import type { HostFiles } from './files.js';
+import { LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
+import type { MetricsTarget } from './metrics.js';
 import { nodeFiles } from './node-files.js';
 
 export { ConfigError } from './errors.js';
@@ -72,6 +81,14 @@ export interface LambdaConfig {
   readonly verify: boolean;
   /** How INIT reads the weight and vector files named above (readConfig: from disk, through Node). */
   readonly files: HostFiles;
+  /** Log records as Lambda's JSON or Text format (default text). */
+  readonly logFormat?: LogFormat;
+  /** Records below this level are not written (default INFO). */
+  readonly logLevel?: LogLevel;
+  /** Embedded Metric Format records: off (undefined, the default), or where they go. */
+  readonly metrics?: MetricsTarget;
+  /** Browser origins allowed to read the answers (default '*'). */
+  readonly corsOrigins?: CorsOrigins;
 }
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'js', 'wasm-simd', 'wasm-relaxed'];
@@ -112,6 +129,18 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, cw
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new ConfigError('TINYCNN_BACKEND', `must be one of ${BACKENDS.join(', ')}, not "${backend}"`);
   const verify = get('TINYCNN_VERIFY') ?? '1';
   if (verify !== '1' && verify !== '0') throw new ConfigError('TINYCNN_VERIFY', `must be 1 or 0, not "${verify}"`);
+  const metrics = get('TINYCNN_METRICS') ?? '0';
+  if (metrics !== '1' && metrics !== '0') throw new ConfigError('TINYCNN_METRICS', `must be 1 or 0, not "${metrics}"`);
+  const logFormat = (get('AWS_LAMBDA_LOG_FORMAT') ?? 'Text').toLowerCase();
+  if (logFormat !== 'json' && logFormat !== 'text') throw new ConfigError('AWS_LAMBDA_LOG_FORMAT', `must be JSON or Text, not "${get('AWS_LAMBDA_LOG_FORMAT')}"`);
+  const logLevel = (get('AWS_LAMBDA_LOG_LEVEL') ?? 'INFO').toUpperCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError('AWS_LAMBDA_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, not "${get('AWS_LAMBDA_LOG_LEVEL')}"`);
+  let corsOrigins: CorsOrigins;
+  try {
+    corsOrigins = parseCorsOrigins(get('TINYCNN_CORS_ORIGINS'));
+  } catch (error) {
+    throw new ConfigError('TINYCNN_CORS_ORIGINS', (error as Error).message);
+  }
   return {
     models,
     vectorStore: store,
@@ -123,6 +152,10 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, cw
     maxBodyBytes: integer(get, 'TINYCNN_MAX_BODY_BYTES', 262_144, 64, 6 * 1024 * 1024),
     backend: backend as BackendChoice,
     verify: verify === '1',
+    logFormat,
+    logLevel: logLevel as LogLevel,
+    metrics: metrics === '1' ? { namespace: get('TINYCNN_METRICS_NAMESPACE') ?? 'tinycnn', functionName: get('AWS_LAMBDA_FUNCTION_NAME') ?? 'tinycnn' } : undefined,
+    corsOrigins,
     files: nodeFiles,
   };
 }

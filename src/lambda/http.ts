@@ -1,8 +1,8 @@
 /**
  * HTTP responses in the shape API Gateway (REST v1 and HTTP API v2) and
- * Function URLs accept from a Lambda proxy integration, with castorini's
- * headers (JSON + CORS) on every answer, errors included, so a browser page
- * can read an error's message.
+ * Function URLs accept from a Lambda proxy integration, with JSON and CORS
+ * headers on every answer, errors included, so a browser page can read an
+ * error's message.
  *
  * (Object.assign rather than object spread on this path: in V8 a spread-then-add literal
  * per request made objects outlive the young generation, a steady 2 MB promoted per scavenge.)
@@ -10,6 +10,7 @@
  * Errors have one body shape: {"error": {"code": "INVALID_JSON", "message": "..."}}.
  */
 import { TinyCnnError } from '../errors.js';
+import { corsHeaders, WILDCARD_CORS } from './cors.js';
 
 /** What the handler returns: a proxy-integration response. */
 export interface LambdaResponse {
@@ -19,18 +20,12 @@ export interface LambdaResponse {
   isBase64Encoded: boolean;
 }
 
-/** castorini's response headers (their handlers sent exactly these CORS headers). */
-export const CORS_HEADERS: Readonly<Record<string, string>> = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Credentials': 'true',
-};
-
-/** Extra headers of a CORS preflight (OPTIONS) answer. */
-const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
-  'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-  'Access-Control-Allow-Headers': 'Content-Type, Authorization, X-Requested-With',
-  'Access-Control-Max-Age': '86400',
-};
+/**
+ * The CORS headers every answer starts with: the default policy's (cors.ts). castorini's handlers
+ * also sent Allow-Credentials: true, which browsers refuse next to a wildcard origin; with an
+ * allow-list (TINYCNN_CORS_ORIGINS) the handler replaces these per request.
+ */
+export const CORS_HEADERS: Readonly<Record<string, string>> = WILDCARD_CORS;
 
 /**
  * A request the handler refuses, with the status and the stable code a client branches on.
@@ -52,7 +47,7 @@ export class HttpError extends TinyCnnError {
 }
 
 /**
- * A JSON response with castorini's headers.
+ * A JSON response with the JSON and default CORS headers.
  * @param status  HTTP status code
  * @param body    anything JSON.stringify accepts
  * @param headers extra headers
@@ -71,7 +66,7 @@ export function errorResponse(error: HttpError): LambdaResponse {
   return jsonResponse(error.status, { error: { code: error.code, message: error.message } }, error.headers);
 }
 
-/** 204 answer to a CORS preflight. */
+/** 204 answer to a CORS preflight under the default policy (the handler applies an allow-list). */
 export function preflightResponse(): LambdaResponse {
-  return { statusCode: 204, headers: Object.assign({}, CORS_HEADERS, PREFLIGHT_HEADERS), body: '', isBase64Encoded: false };
+  return { statusCode: 204, headers: corsHeaders('*', undefined, true), body: '', isBase64Encoded: false };
 }

@@ -3,8 +3,8 @@
  * library's pipelines: weights read and packed by one backend (wasm compiled once,
  * shared by both models), each parity certificate re-run, the tokenizer the weight
  * file names, the vector store opened, the run state sized for TINYCNN_MAX_BATCH.
- * Then one log line names the backend flavour and the models, so a silent fallback
- * to slow kernels shows in CloudWatch.
+ * Then one log record names the backend flavour and the models, so a silent fallback
+ * to slow kernels shows in CloudWatch (a fallback itself is a WARN record).
  */
 import type { Backend } from '../backend/backend.js';
 import { createBackend } from '../backend/select.js';
@@ -17,6 +17,7 @@ import { TextClassifier } from '../pipeline/text-classifier.js';
 import type { VectorSource } from '../vectors/store.js';
 import type { LambdaConfig, ModelConfig, ModelKind } from './config.js';
 import { ConfigError } from './errors.js';
+import { createLogger, type Logger } from './log.js';
 import { openVectorStore, type DynamoDbLoader } from './stores.js';
 
 /** The pipeline each route serves: /kim a sentence classifier, /sm an answer ranker. */
@@ -48,6 +49,8 @@ export interface Runtime {
   readonly flavour: string;
   /** Wall time of INIT, milliseconds. */
   readonly initMs: number;
+  /** Where the function's log records (and metrics documents) go. */
+  readonly logger: Logger;
 }
 
 /** What a host may hand INIT instead of the configured defaults. */
@@ -60,8 +63,14 @@ export interface InitOptions {
   dynamodb?: DynamoDbLoader;
   /** Opens a model's vector store instead of the configured one (tests, custom stores). */
   openStore?: (model: ModelConfig, config: LambdaConfig, dim: number) => VectorSource | Promise<VectorSource>;
-  /** Where the INIT line goes. Default console.log (the Lambda entry passes a plain write to fd 1, which Lambda ships to CloudWatch). */
+  /**
+   * Where every log line goes (the INIT record, one record per invocation, errors, metrics
+   * documents), formatted per config.logFormat. Default console.log (the Lambda entry passes a plain
+   * write to fd 1, which Lambda ships to CloudWatch).
+   */
   log?: (line: string) => void;
+  /** Write one record per invocation (default true; `tinycnn serve --quiet` turns it off). Errors are written regardless. */
+  requestLog?: boolean;
 }
 
 /**
@@ -71,8 +80,8 @@ export interface InitOptions {
  */
 export async function initRuntime(config: LambdaConfig, options: InitOptions = {}): Promise<Runtime> {
   const start = performance.now();
-  const log = options.log ?? ((line: string) => console.log(line));
-  const backend = options.backend ?? createBackend({ backend: config.backend, wasmModule: options.wasmModule, log });
+  const logger = createLogger(config.logFormat ?? 'text', config.logLevel ?? 'INFO', options.log);
+  const backend = options.backend ?? createBackend({ backend: config.backend, wasmModule: options.wasmModule, log: (line) => logger.log('WARN', line) });
   const models = new Map<ModelKind, ServedModel>();
   const pipelines: { kim?: TextClassifier; sm?: PairRanker } = {};
   for (const modelConfig of config.models) {
@@ -89,9 +98,34 @@ export async function initRuntime(config: LambdaConfig, options: InitOptions = {
     models.set(modelConfig.kind, { kind: modelConfig.kind, name: shortName(modelConfig.weights), model, vectors });
   }
   const initMs = performance.now() - start;
-  const described = [...models.values()].map((m) => describeModel(m, config.verify)).join(' ');
-  log(`tinycnn INIT backend=${backend.flavour} ${described} max_batch=${config.maxBatch} max_tokens=${config.maxTokens} init_ms=${initMs.toFixed(1)}`);
-  return { config, models, classifier: pipelines.kim, ranker: pipelines.sm, flavour: backend.flavour, initMs };
+  if (logger.format === 'text') {
+    const described = [...models.values()].map((m) => describeModel(m, config.verify)).join(' ');
+    logger.log('INFO', `tinycnn INIT backend=${backend.flavour} ${described} max_batch=${config.maxBatch} max_tokens=${config.maxTokens} init_ms=${initMs.toFixed(1)}`);
+  } else {
+    logger.log('INFO', 'tinycnn INIT', {
+      backend: backend.flavour,
+      models: [...models.values()].map((m) => modelFields(m, config.verify)),
+      max_batch: config.maxBatch,
+      max_tokens: config.maxTokens,
+      init_ms: Number(initMs.toFixed(3)),
+    });
+  }
+  return { config, models, classifier: pipelines.kim, ranker: pipelines.sm, flavour: backend.flavour, initMs, logger };
+}
+
+/** A served model as the JSON INIT record lists it. */
+function modelFields(served: ServedModel, verify: boolean): Record<string, unknown> {
+  const { architecture, spec, certificate, metadata } = served.model;
+  return {
+    kind: served.kind,
+    weights: served.name,
+    shape: architecture.describe(spec),
+    certificate: !verify ? 'skipped' : certificate === undefined ? 'none' : 'ok',
+    ...(verify && certificate !== undefined ? { certificate_worst_error: certificate.worstError } : {}),
+    tokenizer: metadata['tinycnn.tokenizer'] ?? 'default',
+    vectors: shortName(served.vectors.name),
+    dim: served.vectors.dim,
+  };
 }
 
 function describeModel(served: ServedModel, verify: boolean): string {

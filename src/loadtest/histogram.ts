@@ -2,8 +2,29 @@
  * Latency recording with an HDR histogram (hdr-histogram-js): constant memory,
  * 3 significant digits at any scale, percentiles without sorting samples.
  * Values are recorded in microseconds and reported in milliseconds.
+ *
+ * hdr-histogram-js is an optional package: loaded by loadHistogramLibrary() (the
+ * load-test protocols call it before they record), so `tinycnn loadtest --help` and
+ * everything else in tinycnn work without it.
  */
-import * as hdr from 'hdr-histogram-js';
+import type * as Hdr from 'hdr-histogram-js';
+import { importOptional } from '../optional.js';
+
+let hdr: typeof Hdr | undefined;
+
+/**
+ * Loads hdr-histogram-js once; LatencyHistogram needs it.
+ * @param purpose what needs it, for the message when it is missing
+ * @throws MissingPackageError when hdr-histogram-js is not installed
+ */
+export async function loadHistogramLibrary(purpose = 'the load test'): Promise<void> {
+  hdr ??= await importOptional('hdr-histogram-js', purpose, () => import('hdr-histogram-js'));
+}
+
+function library(): typeof Hdr {
+  if (hdr === undefined) throw new Error('LatencyHistogram: call loadHistogramLibrary() first');
+  return hdr;
+}
 
 /** Latency statistics in milliseconds (null when nothing was recorded). */
 export interface LatencyStats {
@@ -18,7 +39,7 @@ export interface LatencyStats {
 
 /** An HDR histogram of latencies. */
 export class LatencyHistogram {
-  private readonly h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  private readonly h = library().build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
 
   /** Records one latency, in milliseconds (resolution 1 µs). */
   record(ms: number): void {

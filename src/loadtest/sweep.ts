@@ -6,7 +6,7 @@
 import { billedDurationMs, costPerMillion, gbSeconds } from '../cost/bill.js';
 import type { Arch } from '../cost/prices.js';
 import { agentFor, type Outcome, send, type Target } from './client.js';
-import { LatencyHistogram, type LatencyStats } from './histogram.js';
+import { LatencyHistogram, loadHistogramLibrary, type LatencyStats } from './histogram.js';
 
 /** How one level runs and is priced. */
 export interface LevelOptions {
@@ -59,6 +59,7 @@ export interface LevelResult {
 
 /** Runs one concurrency level to completion. */
 export async function runLevel(options: LevelOptions): Promise<LevelResult> {
+  await loadHistogramLibrary();
   const { concurrency, payloads } = options;
   const limit = options.durationS === undefined ? (options.requests ?? 200) : Infinity;
   const deadline = options.durationS === undefined ? Infinity : performance.now() + options.durationS * 1000;

@@ -53,6 +53,7 @@ export function rerunWithLambdaHeap(memorySizeMb: number): Promise<number> {
   const onTerm = forward('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  stopWhenLauncherGone(onTerm);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
@@ -72,4 +73,24 @@ export function stopWithParent(stop: () => void): void {
   if (process.env[WORKER_ENV] !== '1' || !process.connected) return;
   process.channel?.unref(); // the channel alone must not keep the server alive
   process.once('disconnect', stop);
+}
+
+/**
+ * Under a package manager's script (`npm start`): calls `stop` once the process that started
+ * this one is gone. npm runs the script through `sh -c`, and when npm is sent SIGTERM it signals
+ * that shell, which dies without passing the signal on: this process would be re-parented and
+ * keep serving, holding the port. A no-op outside a package script (`tinycnn serve` in a shell,
+ * under nohup or a supervisor keeps running when its parent goes).
+ * @param stop shuts the server down
+ * @param intervalMs how often the parent is checked (an unref'd timer: it keeps nothing alive)
+ */
+export function stopWhenLauncherGone(stop: () => void, intervalMs = 250): void {
+  if (process.env.npm_lifecycle_event === undefined || process.env[WORKER_ENV] === '1') return;
+  const launcher = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === launcher) return;
+    clearInterval(timer);
+    stop();
+  }, intervalMs);
+  timer.unref();
 }

@@ -13,6 +13,7 @@ import type { Duplex } from 'node:stream';
 import type { LambdaConfig } from '../lambda/config.js';
 import { createHandler, type Handler, type InitOptions } from '../lambda/handler.js';
 import { CORS_HEADERS, errorResponse, HttpError, type LambdaResponse } from '../lambda/http.js';
+import { importOptional } from '../optional.js';
 import { toApiGatewayV2Event } from './event.js';
 import { formatReport, maxMemoryUsedMb } from './report.js';
 import { createWebRoutes, type WebOptions } from '../web/routes.js';
@@ -69,9 +70,10 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
   const log = options.log ?? ((line: string) => console.log(line));
   const memorySizeMb = options.memorySizeMb ?? 128;
   const initStart = performance.now();
-  // The DynamoDB store (and the AWS SDK under it) loads only when configured.
-  const dynamodb = () => import('../vectors/dynamodb.js');
-  const handler = await createHandler(options.config, { dynamodb, ...options.init, log });
+  // The DynamoDB store (and the AWS SDK under it, an optional package) loads only when configured.
+  const dynamodb = () => importOptional('@aws-sdk/client-dynamodb', 'the DynamoDB vector store (TINYCNN_VECTOR_STORE=dynamodb)', () => import('../vectors/dynamodb.js'));
+  // A record per request only in Lambda's JSON log format: in Text, the REPORT line says enough.
+  const handler = await createHandler(options.config, { dynamodb, requestLog: options.config.logFormat === 'json', ...options.init, log });
   const initMs = performance.now() - initStart;
   let pendingInit: number | undefined = initMs;
   let queue: Promise<unknown> = Promise.resolve();

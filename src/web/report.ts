@@ -6,7 +6,7 @@
 import { relative } from 'node:path';
 import { html, page, raw, type Raw } from './html.js';
 import { markdownToHtml } from './markdown.js';
-import type { BenchFile, BenchRow, ChartFile, CommandResults, Results } from './results.js';
+import { fileDate, type BenchFile, type BenchRow, type ChartFile, type CommandResults, type Results } from './results.js';
 
 /** The commands the "how to produce them" messages show (run from the tinycnn checkout). */
 export const PRODUCE = {
@@ -42,7 +42,7 @@ function command(id: string, title: string, found: CommandResults, produce: read
 <h2 id="${id}-h">${title}</h2>
 <p class="about">${about}</p>
 ${missing ? howTo(`No ${title.toLowerCase()} results yet.`, produce) : ''}
-${table === undefined ? '' : html`<p class="source">From <code>${table.file}</code>, written ${when(table.mtime)}.</p>
+${table === undefined ? '' : html`<p class="source">From <code>${table.file}</code>${table.date === undefined ? '' : `, ${day(table.date)}`}.</p>
 <div class="md">${raw(markdownToHtml(table.text, title))}</div>`}
 ${!missing && table === undefined ? howTo('Only the charts are saved: the table went to the terminal. To show it here too, save the command\'s output.', produce) : ''}
 ${charts.length === 0 ? '' : html`<div class="charts">${charts.map(chart)}</div>`}
@@ -54,7 +54,7 @@ function chart(c: ChartFile): Raw {
   const links = [c.svg && html`<a href="/report/charts/${c.svg}">SVG</a>`, c.png && html`<a href="/report/charts/${c.png}">PNG</a>`].filter(Boolean);
   return html`<figure class="chart">
 <img src="/report/charts/${file}" alt="Chart: ${c.title}">
-<figcaption>${c.title} <span class="muted">(${c.name}, ${when(c.mtime)}; ${links.flatMap((l, i) => (i === 0 ? [l] : [raw(' · '), l]))})</span></figcaption>
+<figcaption>${c.title} <span class="muted">(${c.name}${c.date === undefined ? '' : `, ${when(c.date)}`}; ${links.flatMap((l, i) => (i === 0 ? [l] : [raw(' · '), l]))})</span></figcaption>
 </figure>`;
 }
 
@@ -113,7 +113,8 @@ function machine(b: BenchFile): string {
   const parts = [m.arch, m.cpu, m.cores === undefined ? undefined : `${String(m.cores)} cores`, m.node === undefined ? undefined : `Node ${String(m.node)}`];
   if (typeof m.auto_flavour === 'string') parts.push(`default flavour ${m.auto_flavour}`);
   if (num(m.load_avg_1m) !== undefined) parts.push(`load average ${num(m.load_avg_1m)}`);
-  const date = typeof b.run.date === 'string' ? b.run.date.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : when(b.mtime);
+  const named = fileDate(b.file);
+  const date = typeof b.run.date === 'string' ? b.run.date.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : named === undefined ? 'date not recorded' : day(named);
   return `${parts.filter((p) => p !== undefined && p !== null).map(String).join(', ')}; run ${date}`;
 }
 
@@ -123,6 +124,10 @@ function howTo(message: string, commands: readonly string[]): Raw {
 
 function when(date: Date): string {
   return date.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
+
+function day(date: Date): string {
+  return date.toISOString().slice(0, 10);
 }
 
 function fmt(us: number): string {

@@ -8,10 +8,13 @@
  *   *.json                      `npm run bench` results ({"machine", "run", "results", ...});
  *                               <date>-<arch>.json, or <date>-<arch>.tmp.json for quick/partial runs
  *
- * The newest file of each kind wins. Nothing here throws on a missing or odd file.
+ * The newest file of each kind wins. Dates shown come from the files' contents or names (a chart's
+ * SVG stamp, a table's YYYY-MM-DD file name, a run's "date"), never from modification times: on
+ * a fresh clone those are the clone's time. Nothing here throws on a missing or odd file.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { svgDate } from '../charts/stamp.js';
 
 /** One chart: its SVG and/or PNG file names in charts/, and its title. */
 export interface ChartFile {
@@ -19,7 +22,8 @@ export interface ChartFile {
   readonly title: string;
   readonly svg: string | undefined;
   readonly png: string | undefined;
-  readonly mtime: Date;
+  /** When it was drawn (the SVG's stamp); undefined for a PNG alone or an older SVG. */
+  readonly date: Date | undefined;
 }
 
 /** A saved stdout (markdown tables). */
@@ -27,6 +31,8 @@ export interface TextFile {
   readonly file: string;
   readonly text: string;
   readonly mtime: Date;
+  /** The YYYY-MM-DD in the file name, if any. */
+  readonly date: Date | undefined;
 }
 
 /** One row of a benchmark results file (see bench/README.md). */
@@ -86,27 +92,25 @@ export function readResults(dir: string): Results {
 }
 
 function readCharts(dir: string): ChartFile[] {
-  const byName = new Map<string, { svg?: string; png?: string; mtime: Date }>();
+  const byName = new Map<string, { svg?: string; png?: string }>();
   for (const file of list(dir)) {
-    if (!CHART_FILE.test(file)) continue;
-    const mtime = modified(join(dir, file));
-    if (mtime === undefined) continue;
+    if (!CHART_FILE.test(file) || modified(join(dir, file)) === undefined) continue;
     const name = file.replace(/\.(svg|png)$/, '');
-    const entry = byName.get(name) ?? { mtime };
+    const entry = byName.get(name) ?? {};
     if (file.endsWith('.svg')) entry.svg = file;
     else entry.png = file;
-    if (mtime > entry.mtime) entry.mtime = mtime;
     byName.set(name, entry);
   }
   return [...byName.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, e]) => ({ name, title: (e.svg && svgTitle(join(dir, e.svg))) || titleOfName(name), svg: e.svg, png: e.png, mtime: e.mtime }));
+    .map(([name, e]) => {
+      const svg = e.svg === undefined ? undefined : read(join(dir, e.svg));
+      return { name, title: (svg !== undefined && svgTitle(svg)) || titleOfName(name), svg: e.svg, png: e.png, date: svg === undefined ? undefined : svgDate(svg) };
+    });
 }
 
 /** The title Vega wrote into the SVG (the last title text: facet headers come first). */
-function svgTitle(path: string): string | undefined {
-  const svg = read(path);
-  if (svg === undefined) return undefined;
+function svgTitle(svg: string): string | undefined {
   const titles = [...svg.matchAll(/role-title-text[^]*?<text[^>]*>([^<]+)<\/text>/g)].map((m) => decodeEntities(m[1]));
   return titles.at(-1);
 }
@@ -127,7 +131,7 @@ function newestText(dir: string, files: string[], pattern: RegExp): TextFile | u
     const mtime = modified(join(dir, file));
     const text = read(join(dir, file));
     if (mtime === undefined || text === undefined || text.trim() === '') continue;
-    if (best === undefined || mtime > best.mtime) best = { file, text, mtime };
+    if (best === undefined || mtime > best.mtime) best = { file, text, mtime, date: fileDate(file) };
   }
   return best;
 }
@@ -147,6 +151,13 @@ function newestBench(dir: string, files: string[]): BenchFile | undefined {
   const date = (b: BenchFile) => (typeof b.run.date === 'string' ? Date.parse(b.run.date) : NaN) || b.mtime.getTime();
   runs.sort((a, b) => Number(a.temporary) - Number(b.temporary) || date(b) - date(a));
   return runs[0];
+}
+
+/** The YYYY-MM-DD a file name starts with or contains (bench results, saved tables), as midnight UTC. */
+export function fileDate(file: string): Date | undefined {
+  const match = /(\d{4}-\d\d-\d\d)/.exec(file);
+  const date = match === null ? undefined : new Date(`${match[1]}T00:00:00Z`);
+  return date === undefined || Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 function isBenchRow(value: unknown): value is BenchRow {

@@ -170,4 +170,30 @@ describe('the unzipped package in a fresh Node process', () => {
     expect(precompiled.flavour).toBe('wasm-simd');
     expect(precompiled.answers.map(stable)).toEqual(embedded.answers.map(stable));
   });
+
+  it('with the template\'s settings, every stdout line is a JSON log record or an Embedded Metric Format document', async () => {
+    const events = [v2('POST', '/kim', { inputs: ['so good', 'zzzq bad'] }), v2('GET', '/sm/health'), v2('POST', '/kim', '{"input": ')];
+    const env = { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'INFO', TINYCNN_METRICS: '1', AWS_LAMBDA_FUNCTION_NAME: 'tinycnn-test' };
+    const { answers, stdout } = await runPackaged({ mode: 'events', events, requestIds: true }, env);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 400]);
+    const lines = stdout.trimEnd().split('\n');
+    const records = lines.map((line) => JSON.parse(line) as Record<string, any>); // throws on any other line
+    const logs = records.filter((r) => r._aws === undefined);
+    const emf = records.filter((r) => r._aws !== undefined);
+    expect(logs.map((r) => r.message)).toEqual(['tinycnn INIT', 'tinycnn request', 'tinycnn request', 'tinycnn request']);
+    expect(logs[1]).toMatchObject({ level: 'INFO', requestId: 'packaged-0', status: 200, cold_start: true, backend: expect.any(String), batch_size: 2, tokens: 4 });
+    expect(logs[3]).toMatchObject({ requestId: 'packaged-2', status: 400, cold_start: false });
+    expect(emf).toHaveLength(3);
+    for (const [i, doc] of emf.entries()) {
+      const [directive] = doc._aws.CloudWatchMetrics;
+      expect(directive).toMatchObject({ Namespace: 'tinycnn', Dimensions: [['FunctionName']] });
+      for (const { Name, Unit } of directive.Metrics) {
+        expect(['Count', 'Milliseconds']).toContain(Unit);
+        expect(typeof doc[Name]).toBe('number');
+      }
+      expect(doc).toMatchObject({ FunctionName: 'tinycnn-test', requestId: `packaged-${i}`, ColdStart: i === 0 ? 1 : 0 });
+    }
+    expect(emf[0]).toMatchObject({ BatchSize: 2, Tokens: 4, UnknownTokens: 1 });
+    expect(emf[0].InitMs).toBeGreaterThan(0);
+  });
 });

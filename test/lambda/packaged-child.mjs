@@ -7,6 +7,7 @@
 //   mode "events"  the module-scope handler (INIT on import, configuration from the environment)
 //   mode "golden"  createHandler() with stores that map the plan's tokens to given vectors
 //   mode "wasm"    createHandler() with a WebAssembly.Module compiled here from plan.wasm
+// plan.requestIds: pass each invocation a Lambda context with awsRequestId "packaged-N".
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
@@ -43,5 +44,5 @@ if (plan.mode === 'golden') {
 flavour = handler.runtime?.flavour;
 
 const answers = [];
-for (const event of plan.events) answers.push(await handler(event));
+for (const [i, event] of plan.events.entries()) answers.push(await handler(event, plan.requestIds ? { awsRequestId: `packaged-${i}` } : undefined));
 writeFileSync(plan.out, JSON.stringify({ flavour, answers }));

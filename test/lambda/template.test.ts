@@ -88,4 +88,27 @@ describe('template.yaml', () => {
     expect(bench.Properties.Timeout).toBeGreaterThan(template.Globals.Function.Timeout);
     expect(template.Outputs.BenchFunctionName).toEqual({ Condition: 'CreateBenchFunction', Value: { Ref: 'BenchFunction' } });
   });
+
+  it('logs as JSON into log groups with a retention, metrics on, CORS from a parameter; POST / and /health for each function', () => {
+    expect(template.Parameters.LogRetentionDays).toMatchObject({ Type: 'Number', Default: 30 });
+    expect(template.Parameters.CorsOrigins.Default).toBe('*');
+    for (const [name, fn] of allFunctions) {
+      const logging = fn.Properties.LoggingConfig;
+      expect(logging.LogFormat, name).toBe('JSON');
+      const group = template.Resources[logging.LogGroup.Ref];
+      expect(group.Type).toBe('AWS::Logs::LogGroup');
+      expect(group.Properties.RetentionInDays).toEqual({ Ref: 'LogRetentionDays' });
+      expect(group.Condition).toEqual(fn.Condition);
+    }
+    for (const [, fn] of functions) {
+      const model = fn.Properties.Environment.Variables.TINYCNN_MODEL;
+      expect(fn.Properties.Environment.Variables).toMatchObject({ TINYCNN_METRICS: '1', TINYCNN_CORS_ORIGINS: { Ref: 'CorsOrigins' } });
+      expect(fn.Properties.LoggingConfig.ApplicationLogLevel).toBe('INFO');
+      // its own URL answers POST / and GET /health; on the shared HTTP API, /MODEL and /MODEL/health
+      expect(fn.Properties.FunctionUrlConfig).toEqual({ AuthType: 'NONE' });
+      const routes = Object.values(fn.Properties.Events as Record<string, any>).map((e) => `${e.Properties.Method} ${e.Properties.Path}`);
+      expect(routes).toEqual(expect.arrayContaining([`ANY /${model}`, `GET /${model}/health`]));
+    }
+    expect(template.Resources.BenchFunction.Properties.FunctionUrlConfig).toBeUndefined();
+  });
 });

@@ -18,6 +18,8 @@
  *   test/web/          the work is Chromium's (the pages, the browser mode); the server they talk
  *                      to stays in through test/web/routes.test.ts and test/server/ (test/worker
  *                      stays in: workerd against this Node's handler, logits bit for bit)
+ *   test/package/      the work is npm's (pack, install from the cache, ~1.5 min); the commands it
+ *                      runs from the tarball run from the checkout in test/cli/ and the rest
  */
 import { spawnSync } from 'node:child_process';
 import { delimiter, dirname, join } from 'node:path';
@@ -26,7 +28,7 @@ import { ensureNodeBuild, ROOT } from './node-builds.mjs';
 /** Files whose running time is PyTorch's, not Node's (see above). */
 const TORCH_BOUND = ['test/cli/convert.test.ts', 'test/onnx/torch-export.test.ts', 'test/onnx/golden-onnx.test.ts'];
 /** Left out under the official builds; each entry is a vitest --exclude glob. */
-export const LEFT_OUT = ['test/arm64/**', ...TORCH_BOUND, 'test/web/demo.test.ts', 'test/web/report.test.ts', 'test/web/browser-mode.test.ts'];
+export const LEFT_OUT = ['test/arm64/**', ...TORCH_BOUND, 'test/web/demo.test.ts', 'test/web/report.test.ts', 'test/web/browser-mode.test.ts', 'test/package/**'];
 
 // MAJOR and --no-build are ours; everything else goes to vitest (a lone `--` is dropped).
 const [majorArg, ...rest] = process.argv.slice(2);

@@ -4,12 +4,15 @@
  * (Init Duration on the first) in the shape CloudWatch prints and src/cost parses; and the
  * `tinycnn serve` CLI prints its listening line and honours --port / PORT.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReportLine } from '../../src/cost/report.js';
 import { readConfig } from '../../src/lambda/config.js';
 import { startServer, type LocalServer } from '../../src/server/server.js';
-import { bundleCli, serverPid, startChild } from './helpers.js';
+import { bundleCli, ROOT, serverPid, startChild } from './helpers.js';
 
 let server: LocalServer;
 const logs: string[] = [];
@@ -135,5 +138,39 @@ describe('tinycnn serve', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(child.stdout.some((l) => /^REPORT RequestId: .*Init Duration: /.test(l))).toBe(true);
     await child.stop();
+  });
+});
+
+/** Whether a TCP port on 127.0.0.1 can be listened on now. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+describe('npm start', () => {
+  it('stopped with SIGTERM, leaves no server holding the port (npm -> sh -> tinycnn serve -> its server child)', async () => {
+    if (!existsSync(join(ROOT, 'build/src/cli/bin.js'))) expect(spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' }).status).toBe(0);
+    const probe = await startServer({ config: readConfig({ TINYCNN_MODEL: 'sm' }), port: 0, log: () => {} });
+    const port = probe.port;
+    await probe.close();
+    const npm = spawn('npm', ['start', '--', '--quiet', '--model', 'sm'], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      npm.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes(`listening on http://127.0.0.1:${port}`)) resolve();
+      });
+      npm.once('exit', (code) => reject(new Error(`npm start exited (${code}) before listening: ${out}`)));
+    });
+    expect(await portFree(port)).toBe(false);
+    npm.kill('SIGTERM');
+    await exited;
+    const deadline = Date.now() + 5000;
+    while (!(await portFree(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await portFree(port)).toBe(true);
   });
 });

@@ -3,9 +3,11 @@
  * Lambda handler, content types and headers, paths that must not escape their
  * folders, the markdown subset, and which results file the report picks.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stampSvg, svgDate } from '../../src/charts/stamp.js';
+import { repoRoot as ROOT } from '../helpers/paths.js';
 import { markdownToHtml } from '../../src/web/markdown.js';
 import { readResults } from '../../src/web/results.js';
 import { createWebRoutes, type WebRoute } from '../../src/web/routes.js';
@@ -113,5 +115,38 @@ describe('results folder', () => {
     } finally {
       rmSync(only, { recursive: true, force: true });
     }
+  });
+
+  it('dates charts and tables from their contents and names, never from modification times (a clone\'s time)', () => {
+    const folder = emptyResults();
+    try {
+      mkdirSync(join(folder, 'charts'));
+      const drawn = new Date('2026-11-20T10:11:12.000Z');
+      const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>';
+      writeFileSync(join(folder, 'charts', 'plan-cost-vs-memory.svg'), stampSvg(svg, drawn));
+      writeFileSync(join(folder, 'charts', 'plan-relative-cost.svg'), svg); // drawn before charts were stamped
+      writeFileSync(join(folder, 'plan-2026-11-19.md'), '| a |\n|---|\n| 1 |\n');
+      writeFileSync(join(folder, 'loadtest.md'), '| a |\n|---|\n| 1 |\n');
+      const clone = new Date('2030-01-01T00:00:00Z');
+      for (const f of ['charts/plan-cost-vs-memory.svg', 'charts/plan-relative-cost.svg', 'plan-2026-11-19.md', 'loadtest.md']) utimesSync(join(folder, f), clone, clone);
+      const found = readResults(folder);
+      expect(found.plan.charts.map((c) => [c.name, c.date?.toISOString()])).toEqual([['plan-cost-vs-memory', drawn.toISOString()], ['plan-relative-cost', undefined]]);
+      expect(found.plan.table?.date?.toISOString()).toBe('2026-11-19T00:00:00.000Z');
+      expect(found.loadtest.table?.date).toBeUndefined();
+      const page = createWebRoutes({ resultsDir: folder })('GET', '/report')!.body;
+      expect(page).toContain('2026-11-20 10:11 UTC');
+      expect(page).toContain('2026-11-19');
+      expect(page).not.toContain('2030');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('the shipped charts carry their date; a stamp survives as an SVG comment inside the root element', () => {
+    const shipped = readFileSync(join(ROOT, 'bench/results/charts/plan-cost-vs-memory.svg'), 'utf8');
+    expect(svgDate(shipped)?.toISOString()).toMatch(/^2026-/);
+    const stamped = stampSvg('<?xml version="1.0"?><svg a="1"><g/></svg>', new Date(0));
+    expect(stamped).toBe('<?xml version="1.0"?><svg a="1"><!-- tinycnn chart, drawn 1970-01-01T00:00:00.000Z --><g/></svg>');
+    expect(svgDate(stamped)?.getTime()).toBe(0);
   });
 });
