@@ -4,6 +4,8 @@
  *
  *   TINYCNN_MODEL           kim | sm | all (default all: both models, routes /kim and /sm)
  *   TINYCNN_WEIGHTS         weight file of the one model served (when TINYCNN_MODEL is kim or sm)
+ *   TINYCNN_KIM_MODEL       the shipped Kim model the route /kim serves: kim (default; SST-2) or kim-sst1;
+ *                           TINYCNN_SM_MODEL likewise (sm); they set the default weights, vectors and table
  *   TINYCNN_KIM_WEIGHTS     Kim CNN weight file   (default weights/kim-sst2.safetensors)
  *   TINYCNN_SM_WEIGHTS      SM CNN weight file    (default weights/sm-trecqa.safetensors)
  *   TINYCNN_VECTOR_STORE    embedded | dynamodb   (default embedded)
@@ -36,7 +38,7 @@
  */
 import type { BackendChoice } from '../backend/select.js';
 import { findAsset } from '../node/assets.js';
-import { SHIPPED_MODELS } from '../pipeline/defaults.js';
+import { SHIPPED_MODELS, type ShippedModelName } from '../pipeline/defaults.js';
 import { type CorsOrigins, parseCorsOrigins } from './cors.js';
 import { ConfigError } from './errors.js';
 import type { HostFiles } from './files.js';
@@ -116,11 +118,12 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, cw
     const pick = (suffix: string) => get(`${prefix}${suffix}`) ?? (single ? get(`TINYCNN_${suffix}`) : undefined);
     const weights = pick('WEIGHTS');
     const vectors = pick('VECTORS');
+    const shipped = SHIPPED_MODELS[shippedModel(kind, get(`${prefix}MODEL`))];
     return {
       kind,
-      weights: weights === undefined ? findAsset(SHIPPED_MODELS[kind].weights) : path(weights),
-      vectors: vectors === undefined ? findAsset(SHIPPED_MODELS[kind].vectors) : path(vectors),
-      table: pick('DYNAMODB_TABLE') ?? SHIPPED_MODELS[kind].table,
+      weights: weights === undefined ? findAsset(shipped.weights) : path(weights),
+      vectors: vectors === undefined ? findAsset(shipped.vectors) : path(vectors),
+      table: pick('DYNAMODB_TABLE') ?? shipped.table,
     };
   });
   const store = get('TINYCNN_VECTOR_STORE') ?? 'embedded';
@@ -180,4 +183,12 @@ function integer(get: (name: string) => string | undefined, name: string, fallba
     throw new ConfigError(name, `must be a whole number from ${min} to ${max}, not "${raw}"`);
   }
   return value;
+}
+
+/** The shipped model a route serves: `name` (TINYCNN_<KIND>_MODEL) if it is one of that kind's, else the kind's default. */
+function shippedModel(kind: ModelKind, name: string | undefined): ShippedModelName {
+  if (name === undefined) return kind;
+  const ofKind = Object.keys(SHIPPED_MODELS).filter((m) => m === kind || m.startsWith(`${kind}-`));
+  if (!ofKind.includes(name)) throw new ConfigError(`TINYCNN_${kind.toUpperCase()}_MODEL`, `must be one of ${ofKind.join(', ')}, not "${name}"`);
+  return name as ShippedModelName;
 }
