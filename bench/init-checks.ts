@@ -5,7 +5,7 @@
  *     (which compiles the wasm kernels, as INIT does first)
  *   - the index check of each default vector store (the Lambda opens them with the index read
  *     whole: every index page's CRC-32), then the open itself
- *   - the row checks of a first 20-word request (20 CRC-32s of 600-byte f16 rows), then the
+ *   - the row checks of a first 20-word request (20 CRC-32s of 300-d rows: 600 bytes in f16), then the
  *     first and second lookup of a 20-word sentence
  * Each figure is the median over ROUNDS fresh processes, with the min-max.
  *
@@ -20,13 +20,15 @@ import { loadModel } from '../src/node/files.js';
 import { assertFiniteWeights } from '../src/model/finite.js';
 import { readSafetensors } from '../src/safetensors/read.js';
 import { openEmbeddedStore } from '../src/node/files.js';
-import { decodeHeader, HEADER_BYTES } from '../src/vectors/format.js';
+import { decodeHeader, dtypeBytes, HEADER_BYTES } from '../src/vectors/format.js';
 import { crc32 } from '../src/vectors/checksum.js';
 import { checkIndexRegion } from '../src/vectors/integrity.js';
+import { SHIPPED_MODELS } from '../src/pipeline/defaults.js';
 
 const ROUNDS = process.argv.includes('--quick') ? 5 : 15;
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/build\/$/, '');
-const weights = (f: string) => join(root, 'weights', f);
+/** A shipped model's file (src/pipeline/defaults.ts), e.g. shipped('kim', 'vectors'). */
+const shipped = (model: 'kim' | 'sm', file: 'weights' | 'vectors') => join(root, SHIPPED_MODELS[model][file]);
 const SENTENCE = 'this movie is not good , but the actors make it a funny and moving story for all of us'.split(' ');
 
 type Figures = Record<string, number>;
@@ -39,26 +41,27 @@ function child(): Figures {
     fn();
     out[key] = performance.now() - t0;
   };
-  for (const [name, file] of [['kim', 'kim-static-sst1.safetensors'], ['sm', 'sm-trecqa.safetensors']]) {
-    const parsed = readSafetensors(readFileSync(weights(file)), file);
+  for (const name of ['kim', 'sm'] as const) {
+    const file = shipped(name, 'weights');
+    const parsed = readSafetensors(readFileSync(file), file);
     t(`${name} weights: non-finite pass (cold)`, () => assertFiniteWeights(parsed));
-    t(`${name} weights: loadModel (pass included, warm)`, () => loadModel(weights(file)));
+    t(`${name} weights: loadModel (pass included, warm)`, () => loadModel(file));
   }
-  const stores: [string, string][] = [['kim', 'vectors-300d.tcv'], ['sm', 'vectors-50d.tcv']];
+  const stores: [string, string][] = [['kim', shipped('kim', 'vectors')], ['sm', shipped('sm', 'vectors')]];
   for (const [name, file] of stores) {
-    const bytes = readFileSync(weights(file));
+    const bytes = readFileSync(file);
     const h = decodeHeader(bytes.subarray(0, HEADER_BYTES), bytes.length, file);
     const region = new Uint8Array(bytes.subarray(h.tableOffset, h.fileBytes));
     t(`${name} vectors: index check (${(region.length / 1024).toFixed(0)} KB)`, () => checkIndexRegion(region, h, file));
   }
-  for (const [name, file] of stores) t(`${name} vectors: open, resident index (check included)`, () => openEmbeddedStore(weights(file), { residentIndexBytes: 1 << 20 }).close());
-  const kim = readFileSync(weights('vectors-300d.tcv'));
+  for (const [name, file] of stores) t(`${name} vectors: open, resident index (check included)`, () => openEmbeddedStore(file, { residentIndexBytes: 1 << 20 }).close());
+  const kim = readFileSync(shipped('kim', 'vectors'));
   const h = decodeHeader(kim.subarray(0, HEADER_BYTES), kim.length, 'kim');
-  const rowBytes = h.dim * 2;
+  const rowBytes = h.dim * dtypeBytes(h.dtype);
   t('kim vectors: 20 row checks of a first request', () => {
     for (let i = 0; i < 20; i++) crc32(kim.subarray(h.vectorsOffset + ((i * 487) % h.count) * rowBytes, h.vectorsOffset + ((i * 487) % h.count + 1) * rowBytes));
   });
-  const store = openEmbeddedStore(weights('vectors-300d.tcv'), { residentIndexBytes: 1 << 20 });
+  const store = openEmbeddedStore(shipped('kim', 'vectors'), { residentIndexBytes: 1 << 20 });
   t('kim vectors: first 20-word lookup (row checks included)', () => store.lookup(SENTENCE));
   t('kim vectors: second 20-word lookup', () => store.lookup(SENTENCE));
   return out;

@@ -146,14 +146,16 @@ def serve():
 
 def standalone():
     """Random inputs of the three latency cases; prints p50 for each."""
-    weights = {"kim": os.path.join(REPO, "weights", "kim-static-sst1.safetensors"),
+    # The shipped models (SHIPPED_MODELS in src/pipeline/defaults.ts): Kim SST-2, SM TrecQA.
+    weights = {"kim": os.path.join(REPO, "weights", "kim-sst2.safetensors"),
                "sm": os.path.join(REPO, "weights", "sm-trecqa.safetensors")}
     kim = tinycnn_file.load_module(weights["kim"])[0].eval()
     sm = tinycnn_file.load_module(weights["sm"])[0].eval()
     torch.manual_seed(0)
     cases = {"kim-20": (kim, (torch.rand(1, 1, 20, 300) - 0.5,)),
              "kim-64": (kim, (torch.rand(1, 1, 64, 300) - 0.5,)),
-             "sm-20+20": (sm, (torch.rand(1, 20, 50) - 0.5, torch.rand(1, 20, 50) - 0.5))}
+             "sm-20+20": (sm, (torch.rand(1, 20, 50) - 0.5, torch.rand(1, 20, 50) - 0.5)
+                          + ((torch.rand(1, sm.ext_feats_size),) if sm.ext_feats_size else ()))}
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread, BLAS: {blas_library()}")
     budget = {"warmupTime": 200, "minTime": 1000, "maxTime": 1000, "samples": 1000}
     for name, (model, args) in cases.items():

@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCases, flopsOf, writeInputs } from './cases.mjs';
 import { machineTag } from './machine.mjs';
@@ -61,13 +61,15 @@ export async function runBenchmark(options = {}) {
   const budget = quick ? { minTime: 20, maxTime: 60, samples: 100, warmupTime: 10 } : { minTime: 250, maxTime: 1000, samples: 1000, warmupTime: 100 };
   const python = options.python ?? process.env.TINYCNN_PYTHON ?? '/usr/bin/python3';
   const weightsDir = resolve(options.weightsDir ?? join(REPO, 'weights'));
-  const weights = { kim: join(weightsDir, 'kim-static-sst1.safetensors'), sm: join(weightsDir, 'sm-trecqa.safetensors') };
   // tinycnn-js always runs: it is the reference of the parity check.
   const wanted = (runtime) => !options.only || runtime === 'tinycnn-js' || options.only.includes(runtime);
 
   const engine = await import('../build/src/node/index.js').catch((error) => {
     throw new Error(`cannot import the built engine (run \`npm run build\` first): ${error.message}`);
   });
+  // The shipped models (src/pipeline/defaults.ts): Kim CNN on SST-2, SM CNN on TrecQA (4 external features).
+  const shipped = (name) => join(weightsDir, basename(engine.SHIPPED_MODELS[name].weights));
+  const weights = { kim: shipped('kim'), sm: shipped('sm') };
   const specs = {
     kim: engine.loadModel(weights.kim, { backend: 'js', verify: false }).spec,
     sm: engine.loadModel(weights.sm, { backend: 'js', verify: false }).spec,

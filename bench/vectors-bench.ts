@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
-import { loadModel } from '../src/node/index.js';
+import { loadModel, SHIPPED_MODELS } from '../src/node/index.js';
 import { tokenize } from '../src/text/tokenizer.js';
 import { createDynamoDbStore, type DynamoDbStore } from '../src/vectors/dynamodb.js';
 import { openEmbeddedStore, type EmbeddedStore } from '../src/node/files.js';
@@ -31,7 +31,8 @@ const TASK_MS = quick ? 80 : 200;
 const SIZES = [10_000, 100_000, 1_000_000];
 const DIM = 300;
 const root = new URL('..', import.meta.url).pathname.replace(/build\/$/, '');
-const weights = (f: string) => join(root, 'weights', f);
+/** A shipped Kim CNN file (src/pipeline/defaults.ts): its weights or its word-vector store. */
+const shippedKim = (file: 'weights' | 'vectors') => join(root, SHIPPED_MODELS.kim[file]);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(2)} ms`);
 const cred = { credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } };
@@ -121,7 +122,7 @@ async function main() {
   }
 
   // --- stores for the lookup race ---------------------------------------------------
-  const kimVectors = weights('vectors-300d.tcv');
+  const kimVectors = shippedKim('vectors');
   const resident = openEmbeddedStore(kimVectors, { mode: 'memory' });
   const pagedDefault = openEmbeddedStore(kimVectors);
   const words = [...resident.words()];
@@ -149,7 +150,7 @@ async function main() {
   let model: { logits(input: { x: { data: Float32Array; tokens: number } }): Float32Array; backend?: string } | undefined;
   let modelNote = '';
   try {
-    const m = loadModel(weights('kim-static-sst1.safetensors'));
+    const m = loadModel(shippedKim('weights'));
     model = m as unknown as typeof model;
     modelNote = (m as unknown as { backend?: { flavour?: string } }).backend?.flavour ?? '';
   } catch (e) {
@@ -159,7 +160,7 @@ async function main() {
   const bigSentence = sentence.map((_, i) => `w${((i * 7919) % 1_000_000).toString(36)}`);
 
   const tasks: [string, () => unknown][] = [
-    ['embedded, paged (default), Kim 10k-word f16 store', () => pagedDefault.lookup(sentence, out)],
+    [`embedded, paged (default), shipped Kim ${(resident.size / 1000).toFixed(0)}k-word ${resident.dtype} store`, () => pagedDefault.lookup(sentence, out)],
     ['embedded, mode memory, same store', () => resident.lookup(sentence, out)],
     ['embedded, paged, 1M-word store (pages of these words cached)', () => bigStore!.lookup(bigSentence, out)],
   ];
@@ -194,14 +195,14 @@ async function main() {
     console.log(`| ${name} | ${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}) | ${ratio} |`);
   }
 
-  console.log('\n## bytes per stored item (DynamoDB sizing rules; 10k words x 300-d)\n');
+  console.log(`\n## bytes per stored item (DynamoDB sizing rules; the shipped Kim store's ${words.length.toLocaleString('en')} words x ${DIM}-d)\n`);
   console.log('| layout | bytes / item | vs List | |\n|---|---|---|---|');
   const listBytes = avgBytes.get('list')!;
   for (const line of itemSizes) console.log(line.replace(/RATIO_(\w+)/, (_, t: string) => `${(avgBytes.get(t)! / listBytes).toFixed(2)}x`));
 
   console.log('\n## store open time (synthetic 300-d f16 stores; in-process figures after warm-up, "fresh process" = cold JIT as at Lambda INIT)\n');
   const def = coldProcess(kimVectors, quick ? 3 : 7);
-  console.log(`default Kim store (weights/vectors-300d.tcv, 10k words, ${def.mode}), fresh process: open ${fmt(def.open)}, first 20-word lookup ${fmt(def.lookup)}\n`);
+  console.log(`shipped Kim store (${SHIPPED_MODELS.kim.vectors}, ${resident.size.toLocaleString('en')} words, ${def.mode}), fresh process: open ${fmt(def.open)}, first 20-word lookup ${fmt(def.lookup)}\n`);
   console.log('(paged: the 128-byte header and the index page checksums are read at open; 16 KiB pages on first touch, index pages checked against their CRC, kept up to 64 MiB)\n');
   console.log('| words | file | open, paged (default; min–max) | first 20-word lookup after open, then warm | fresh process: open + first lookup | open, mode memory (reads all) | |\n|---|---|---|---|---|---|---|');
   for (const l of opens) console.log(l);

@@ -30,6 +30,7 @@ import { createWasmBackend } from '../src/backend/wasm.js';
 import { TOLERANCE } from '../src/model/certificate.js';
 import { loadModel } from '../src/node/files.js';
 import { probeValues } from '../src/model/probe.js';
+import { SHIPPED_MODELS } from '../src/pipeline/defaults.js';
 import { inputFromRecipes, type ExtRecipe, type Recipe } from '../test/helpers/recipe.js';
 
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd'); // Node 20; on by default in 22/24
@@ -162,9 +163,11 @@ function main(): void {
  */
 function randomErrors(count: number): void {
   const models = [
-    { name: 'Kim, reference weights', file: 'weights/kim-static-sst1.safetensors' },
+    { name: 'Kim, reference weights', file: 'test/golden/kim-static.safetensors' },
     { name: 'Kim, 2 channels (test model)', file: 'test/golden/kim-multichannel.safetensors' },
-    { name: 'SM, reference weights', file: 'weights/sm-trecqa.safetensors' },
+    { name: 'SM, reference weights', file: 'test/golden/sm.safetensors' },
+    { name: 'Kim, shipped (SST-2)', file: SHIPPED_MODELS.kim.weights },
+    { name: 'SM, shipped (TrecQA, 4 ext features)', file: SHIPPED_MODELS.sm.weights },
   ];
   const variants = FLAVOURS.flatMap((flavour) =>
     (['direct', 'winograd'] as const).map((conv) => ({ name: `${flavour} ${conv}`, backend: flavour === 'js' ? createJsBackend({ conv }) : createWasmBackend({ flavour, conv }) })),

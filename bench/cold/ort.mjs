@@ -1,7 +1,7 @@
 // Cold start of the same Kim CNN (exported to ONNX by converters/export_onnx.py) in
 // onnxruntime-node 1.30 (native CPU) or onnxruntime-web 1.30 (wasm SIMD), one thread:
 // import, create the session, one run, exit.
-//   node ort.mjs node|web KIM.onnx
+//   node ort.mjs node|web KIM.onnx CLASSES
 import { readFileSync } from 'node:fs';
 import { kimInput, report } from './common.mjs';
 
@@ -19,5 +19,5 @@ if (flavour === 'node') {
 }
 const initDone = performance.timeOrigin + performance.now();
 const out = await session.run({ x: new ort.Tensor('float32', kimInput(), [1, 1, 20, 300]) });
-if (out.logits.data.length !== 6) throw new Error('unexpected logits');
+if (out.logits.data.length !== Number(process.argv[4])) throw new Error('unexpected logits');
 report(initDone);

@@ -2,8 +2,8 @@
 /**
  * `npm run bench:cold`: cold start as a whole process, side by side, in one run.
  *
- * Each contender is a fresh process that loads one Kim CNN (the reference weights, static,
- * 6 classes), runs one inference on a 20-token input and exits:
+ * Each contender is a fresh process that loads one Kim CNN (the shipped model, SHIPPED_MODELS.kim in
+ * src/pipeline/defaults.ts: SST-2, static, 2 classes), runs one inference on a 20-token input and exits:
  *   tinycnn      imports the *packaged* handler (index.mjs of an unzipped dist/tinycnn-lambda.zip,
  *                TINYCNN_MODEL=kim): INIT at module scope, then one API request through the whole
  *                path (tokenize, embedded vectors, forward, JSON)
@@ -37,7 +37,14 @@ import { NODE_MAJOR, onNodeMajor } from '../on-node.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = join(HERE, '..', '..');
 const PYTHON = process.env.TINYCNN_PYTHON ?? '/usr/bin/python3';
-const WEIGHTS = join(REPO, 'weights', 'kim-static-sst1.safetensors');
+const { SHIPPED_MODELS } = await import(join(REPO, 'build', 'src', 'pipeline', 'defaults.js'));
+const WEIGHTS = join(REPO, SHIPPED_MODELS.kim.weights);
+/** The class count of WEIGHTS (rows of fc1.weight), which every contender checks its logits against. */
+const CLASSES = (() => {
+  const bytes = readFileSync(WEIGHTS);
+  const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'));
+  return header['fc1.weight'].shape[0];
+})();
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const log = (...parts) => console.error(...parts);
 
@@ -126,8 +133,8 @@ try {
     { name: 'tinycnn', cmd: node, args: [join(HERE, 'tinycnn.mjs'), join(unzipped, 'index.mjs')], cwd: unzipped, env: { TINYCNN_MODEL: 'kim', LAMBDA_TASK_ROOT: unzipped } },
     { name: 'harness (empty handler)', cmd: node, args: [join(HERE, 'tinycnn.mjs'), emptyHandler(tmp)] },
     peers.tfjs && { name: 'tfjs-wasm', cmd: node, args: [join(HERE, 'tfjs-wasm.mjs'), WEIGHTS] },
-    peers.ort && onnx && { name: 'ort-node', cmd: node, args: [join(HERE, 'ort.mjs'), 'node', onnx] },
-    peers.ort && onnx && { name: 'ort-web', cmd: node, args: [join(HERE, 'ort.mjs'), 'web', onnx] },
+    peers.ort && onnx && { name: 'ort-node', cmd: node, args: [join(HERE, 'ort.mjs'), 'node', onnx, String(CLASSES)] },
+    peers.ort && onnx && { name: 'ort-web', cmd: node, args: [join(HERE, 'ort.mjs'), 'web', onnx, String(CLASSES)] },
     existsSync(PYTHON) && { name: 'pytorch', cmd: PYTHON, args: [join(HERE, 'pytorch.py'), WEIGHTS] },
   ].filter(Boolean);
   const samples = new Map(contenders.map((c) => [c.name, []]));
