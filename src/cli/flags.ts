@@ -90,7 +90,7 @@ export async function withUsage(
   body: () => Promise<number>,
 ): Promise<number> {
   if (wantsHelp(argv)) {
-    console.log(usage);
+    process.stdout.write(`${usage}\n`);
     return 0;
   }
   try {
@@ -98,7 +98,7 @@ export async function withUsage(
   } catch (error) {
     const usageError = usageFromParseArgs(error);
     if (exitCodeOf(usageError) === 2) {
-      console.error(usageLine(name, usageError));
+      process.stderr.write(`${usageLine(name, usageError)}\n`);
       return 2;
     }
     throw usageError;

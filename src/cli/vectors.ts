@@ -79,18 +79,18 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
 export async function runVectors(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
-    (cmd === undefined ? console.error : console.log)(USAGE);
+    (cmd === undefined ? process.stderr : process.stdout).write(`${USAGE}\n`);
     return cmd === undefined ? 2 : 0;
   }
   const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
   if (command === undefined) {
-    console.error(usageLine('vectors', new UsageError(`unknown command "${cmd}"; the commands are ${Object.keys(COMMANDS).join(', ')}`)));
+    process.stderr.write(`${usageLine('vectors', new UsageError(`unknown command "${cmd}"; the commands are ${Object.keys(COMMANDS).join(', ')}`))}\n`);
     return 2;
   }
   try {
     return await withUsage(`vectors ${cmd}`, command.usage, rest, () => command.run(rest));
   } catch (error) {
-    console.error(usageLine(`vectors ${cmd}`, error));
+    process.stderr.write(`${usageLine(`vectors ${cmd}`, error)}\n`);
     return exitCodeOf(error);
   }
 }

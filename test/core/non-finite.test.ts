@@ -139,22 +139,19 @@ describe('a logit that overflows float32 at inference is an error, never an answ
       },
       close() {},
     };
-    const handler = await createHandler(testConfig({ TINYCNN_MODEL: 'kim', TINYCNN_WEIGHTS: path, TINYCNN_BACKEND: 'js' }), {
-      log: () => {},
+    const logs: string[] = [];
+    const handler = await createHandler(testConfig({ TINYCNN_MODEL: 'kim', TINYCNN_WEIGHTS: path, TINYCNN_BACKEND: 'js', AWS_LAMBDA_LOG_FORMAT: 'JSON' }), {
+      log: (line) => logs.push(line),
       openStore: () => ones,
     });
-    const logged: unknown[][] = [];
-    const original = console.error;
-    console.error = (...args: unknown[]) => void logged.push(args);
-    try {
-      const response = await handler(v2('POST', '/kim', { input: 'a good film' }));
-      expect(response.statusCode).toBe(500);
-      expect(json(response).error.code).toBe('INTERNAL');
-      expect(response.body).not.toContain('null');
-    } finally {
-      console.error = original;
-    }
-    expect(logged[0][1]).toBeInstanceOf(OutputError);
+    const response = await handler(v2('POST', '/kim', { input: 'a good film' }));
+    expect(response.statusCode).toBe(500);
+    expect(json(response).error.code).toBe('INTERNAL');
+    expect(response.body).not.toContain('null');
+    const errors = logs.map((l) => JSON.parse(l)).filter((r) => r.level === 'ERROR');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].errorType).toBe('OutputError');
+    expect(errors[0].errorMessage).toMatch(/logit \d of input 0 is (NaN|-?Infinity)/);
   });
 
   it('INIT refuses a weight file with a NaN, naming it', async () => {
