@@ -6,7 +6,9 @@ import { defineConfig } from 'vitest/config';
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 22 && process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  console.warn(`note: Node ${process.versions.node}; AWS SDK for JavaScript v3 versions after early January 2027 require Node >= 22 (its warning is shown once here)`);
+  console.warn(
+    `note: Node ${process.versions.node}; AWS SDK for JavaScript v3 versions after early January 2027 require Node >= 22 (its warning is shown once here)`,
+  );
 }
 
 export default defineConfig({

@@ -59,7 +59,8 @@ export function costPerMillionInferences(durationMs, batch, arch, memoryMb, cost
 export function compareLines(a, b, { memoryMb, names }, costModel) {
   const [, prices] = costModel;
   const archOf = (m) => prices.parseArch(m.arch) ?? 'x86_64';
-  const status = (m) => (m.emulated ? `**${EMULATED}** (${m.emulation ?? 'qemu'})` : m.lambda ? `measured inside Lambda at ${m.lambda.memory_mb} MB` : 'measured on a full core');
+  const status = (m) =>
+    m.emulated ? `**${EMULATED}** (${m.emulation ?? 'qemu'})` : m.lambda ? `measured inside Lambda at ${m.lambda.memory_mb} MB` : 'measured on a full core';
   const out = [`## ${names[0]} vs ${names[1]}`, ''];
   out.push('| | A | B |', '|---|---|---|');
   out.push(`| file | ${names[0]} | ${names[1]} |`);
@@ -72,7 +73,9 @@ export function compareLines(a, b, { memoryMb, names }, costModel) {
     if (run.machine.emulated) return `${label}: no cost (emulated)`;
     const factor = lambdaDurationMs(1e3, run.machine, memoryMb).ms;
     const measured = run.machine.lambda ? `${run.machine.lambda.vcpu_share} vCPU in Lambda` : 'a full core';
-    return Math.abs(factor - 1) < 1e-6 ? `${label}: p50 as measured` : `${label}: p50 x ${factor.toFixed(2)} (measured on ${measured}, priced at ${share(memoryMb).toFixed(2)} vCPU)`;
+    return Math.abs(factor - 1) < 1e-6
+      ? `${label}: p50 as measured`
+      : `${label}: p50 x ${factor.toFixed(2)} (measured on ${measured}, priced at ${share(memoryMb).toFixed(2)} vCPU)`;
   };
   out.push(
     `Cost per 1M inferences at **${memoryMb} MB** (${(memoryMb / MB_PER_VCPU).toFixed(2)} vCPU): one request per call (a batch-N call serves N), ` +

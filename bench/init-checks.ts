@@ -47,19 +47,24 @@ function child(): Figures {
     t(`${name} weights: non-finite pass (cold)`, () => assertFiniteWeights(parsed));
     t(`${name} weights: loadModel (pass included, warm)`, () => loadModel(file));
   }
-  const stores: [string, string][] = [['kim', shipped('kim', 'vectors')], ['sm', shipped('sm', 'vectors')]];
+  const stores: [string, string][] = [
+    ['kim', shipped('kim', 'vectors')],
+    ['sm', shipped('sm', 'vectors')],
+  ];
   for (const [name, file] of stores) {
     const bytes = readFileSync(file);
     const h = decodeHeader(bytes.subarray(0, HEADER_BYTES), bytes.length, file);
     const region = new Uint8Array(bytes.subarray(h.tableOffset, h.fileBytes));
     t(`${name} vectors: index check (${(region.length / 1024).toFixed(0)} KB)`, () => checkIndexRegion(region, h, file));
   }
-  for (const [name, file] of stores) t(`${name} vectors: open, resident index (check included)`, () => openEmbeddedStore(file, { residentIndexBytes: 1 << 20 }).close());
+  for (const [name, file] of stores)
+    t(`${name} vectors: open, resident index (check included)`, () => openEmbeddedStore(file, { residentIndexBytes: 1 << 20 }).close());
   const kim = readFileSync(shipped('kim', 'vectors'));
   const h = decodeHeader(kim.subarray(0, HEADER_BYTES), kim.length, 'kim');
   const rowBytes = h.dim * dtypeBytes(h.dtype);
   t('kim vectors: 20 row checks of a first request', () => {
-    for (let i = 0; i < 20; i++) crc32(kim.subarray(h.vectorsOffset + ((i * 487) % h.count) * rowBytes, h.vectorsOffset + ((i * 487) % h.count + 1) * rowBytes));
+    for (let i = 0; i < 20; i++)
+      crc32(kim.subarray(h.vectorsOffset + ((i * 487) % h.count) * rowBytes, h.vectorsOffset + (((i * 487) % h.count) + 1) * rowBytes));
   });
   const store = openEmbeddedStore(shipped('kim', 'vectors'), { residentIndexBytes: 1 << 20 });
   t('kim vectors: first 20-word lookup (row checks included)', () => store.lookup(SENTENCE));
@@ -73,7 +78,9 @@ function main(): void {
     return;
   }
   const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model;
-  console.log(`# integrity checks at INIT and on the first request\n\nmachine: ${arch()}, ${cpu}, ${cpus().length} cores, node ${process.versions.node}; ${ROUNDS} fresh processes each; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`);
+  console.log(
+    `# integrity checks at INIT and on the first request\n\nmachine: ${arch()}, ${cpu}, ${cpus().length} cores, node ${process.versions.node}; ${ROUNDS} fresh processes each; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`,
+  );
   console.log('| what | median ms | min–max ms |\n|---|---|---|');
   const runs: Figures[] = [];
   for (let r = 0; r < ROUNDS; r++) {

@@ -141,7 +141,8 @@ function main(): void {
   for (const c of cases) for (const f of FLAVOURS) for (let i = 0; i < 20; i++) c.run[f](); // warm-up: tier up to TurboFan
   for (let round = 0; round < ROUNDS; round++) {
     for (const c of cases) {
-      for (const f of round % 2 ? [...FLAVOURS].reverse() : FLAVOURS) { // alternate which flavour goes first
+      for (const f of round % 2 ? [...FLAVOURS].reverse() : FLAVOURS) {
+        // alternate which flavour goes first
         const times: number[] = [];
         const end = performance.now() + ROUND_MS / cases.length;
         do {
@@ -155,8 +156,14 @@ function main(): void {
     }
   }
 
-  console.log(`winograd: F(m, k) for k:m = ${Object.entries(tiles).map(([k, m]) => `${k}:${m}`).join(', ')}`);
-  console.log('\n| kernel | MFLOP | flavour | p50 us (min-max of rounds) | GFLOP/s (effective for winograd) | % of peak | time / direct, per round (min-max) |');
+  console.log(
+    `winograd: F(m, k) for k:m = ${Object.entries(tiles)
+      .map(([k, m]) => `${k}:${m}`)
+      .join(', ')}`,
+  );
+  console.log(
+    '\n| kernel | MFLOP | flavour | p50 us (min-max of rounds) | GFLOP/s (effective for winograd) | % of peak | time / direct, per round (min-max) |',
+  );
   console.log('|---|---:|---|---:|---:|---:|---:|');
   for (const c of cases) {
     for (const f of FLAVOURS) {

@@ -7,7 +7,20 @@ import { readFileSync } from 'node:fs';
 import { machineLine } from './machine.mjs';
 import { TINYCNN, isTinycnn } from './stats.mjs';
 
-const RUNTIME_ORDER = ['tinycnn-wasm-relaxed', 'tinycnn-wasm-simd', 'tinycnn-js', 'tinycnn-wasm-relaxed-direct', 'tinycnn-wasm-simd-direct', 'tinycnn-js-direct', 'ort-node', 'pytorch', 'tfjs-wasm', 'ort-web', 'naive-js', 'tfjs-cpu'];
+const RUNTIME_ORDER = [
+  'tinycnn-wasm-relaxed',
+  'tinycnn-wasm-simd',
+  'tinycnn-js',
+  'tinycnn-wasm-relaxed-direct',
+  'tinycnn-wasm-simd-direct',
+  'tinycnn-js-direct',
+  'ort-node',
+  'pytorch',
+  'tfjs-wasm',
+  'ort-web',
+  'naive-js',
+  'tfjs-cpu',
+];
 const order = (a, b) => RUNTIME_ORDER.indexOf(a.runtime) - RUNTIME_ORDER.indexOf(b.runtime);
 
 /** 3 significant digits, thousands separated: 1,234 · 56.7 · 0.812 */
@@ -36,12 +49,16 @@ export function reportLines(report) {
   const out = [];
   out.push(`## tinycnn benchmark${machine.emulated ? ' — EMULATED, not a speed result' : ''}`, '');
   out.push(`Machine: ${machineLine(machine)}`, '');
-  if (run.load_avg_1m) out.push(`Load average (1 min): ${run.load_avg_1m.start} at the start, ${run.load_avg_1m.end} at the end, on ${machine.cores} cores.`, '');
+  if (run.load_avg_1m)
+    out.push(`Load average (1 min): ${run.load_avg_1m.start} at the start, ${run.load_avg_1m.end} at the end, on ${machine.cores} cores.`, '');
   out.push(
     `${run.rounds} round(s), contenders interleaved (order rotated each round); p50 = median of the rounds' p50s, ` +
       `min–max = range of the rounds' p50s; ratio = ${head} ÷ this runtime, taken within each round, median over rounds ` +
       '(< 1: tinycnn is faster). Separate processes: ' +
-      Object.entries(run.processes).map(([label, rts]) => `${label} [${rts.join(', ')}]`).join(' · ') + '.',
+      Object.entries(run.processes)
+        .map(([label, rts]) => `${label} [${rts.join(', ')}]`)
+        .join(' · ') +
+      '.',
     '',
   );
   const torch = run.peers.pytorch;
@@ -62,13 +79,24 @@ export function reportLines(report) {
     byRuntime.set(p.runtime, agg);
   }
   out.push(
-    table(['runtime', 'max abs diff', 'max diff / (1+|ref|)', 'verdict'], [...byRuntime].sort(([a], [b]) => RUNTIME_ORDER.indexOf(a) - RUNTIME_ORDER.indexOf(b)).map(([rt, a]) => [rt, a.abs.toExponential(1), a.rel.toExponential(1), a.ok ? 'ok' : `WRONG — not timed ${a.errors.join('; ')}`])),
+    table(
+      ['runtime', 'max abs diff', 'max diff / (1+|ref|)', 'verdict'],
+      [...byRuntime]
+        .sort(([a], [b]) => RUNTIME_ORDER.indexOf(a) - RUNTIME_ORDER.indexOf(b))
+        .map(([rt, a]) => [rt, a.abs.toExponential(1), a.rel.toExponential(1), a.ok ? 'ok' : `WRONG — not timed ${a.errors.join('; ')}`]),
+    ),
     '',
   );
 
   out.push('### Latency, batch 1', '');
   const latency = results.filter((r) => r.batch === 1).sort((a, b) => a.case.localeCompare(b.case) || order(a, b));
-  out.push(table(['case', 'runtime', 'p50 µs', 'min–max µs', 'GFLOP/s', `ratio (${head} ÷ this)`], latency.map((r) => [r.case, r.runtime, fmt(r.p50_us), `${fmt(r.min_us)}–${fmt(r.max_us)}`, fmt(r.gflops), ratioCell(r)])), '');
+  out.push(
+    table(
+      ['case', 'runtime', 'p50 µs', 'min–max µs', 'GFLOP/s', `ratio (${head} ÷ this)`],
+      latency.map((r) => [r.case, r.runtime, fmt(r.p50_us), `${fmt(r.min_us)}–${fmt(r.max_us)}`, fmt(r.gflops), ratioCell(r)]),
+    ),
+    '',
+  );
 
   const throughput = results.filter((r) => r.case === 'kim-20' || r.case.startsWith('kim-20-b')).sort((a, b) => order(a, b) || a.batch - b.batch);
   if (throughput.some((r) => r.batch > 1)) {
@@ -97,18 +125,30 @@ export function reportLines(report) {
   const { peak, loops } = run.simd_peak_gflops;
   if (peak !== undefined) {
     out.push('### WebAssembly SIMD peak (register-only f32x4 multiply-add loops, best of the samples taken before every case; bench/simd-peak.mjs)', '');
-    out.push(`${Object.entries(loops).map(([name, g]) => `${name}: ${fmt(g)}`).join(' · ')} GFLOP/s → peak **${fmt(peak)} GFLOP/s** (the best loop)`, '');
+    out.push(
+      `${Object.entries(loops)
+        .map(([name, g]) => `${name}: ${fmt(g)}`)
+        .join(' · ')} GFLOP/s → peak **${fmt(peak)} GFLOP/s** (the best loop)`,
+      '',
+    );
     if (run.quick) out.push('(--quick: 30 ms samples; the peak and the shares below are not reliable)', '');
     const shares = results.filter((r) => r.peak_share !== undefined).sort((a, b) => order(a, b) || a.batch - b.batch || a.case.localeCompare(b.case));
     if (shares.length) {
-      out.push('GFLOP/s counts the direct convolution\'s FLOPs; for a Winograd runtime that is an effective rate, which can pass the peak.', '');
-      out.push(table(['case', 'runtime', 'GFLOP/s (end to end)', 'share of the peak'], shares.map((r) => [r.case, r.runtime, fmt(r.gflops), `${(r.peak_share * 100).toFixed(0)}%`])), '');
+      out.push("GFLOP/s counts the direct convolution's FLOPs; for a Winograd runtime that is an effective rate, which can pass the peak.", '');
+      out.push(
+        table(
+          ['case', 'runtime', 'GFLOP/s (end to end)', 'share of the peak'],
+          shares.map((r) => [r.case, r.runtime, fmt(r.gflops), `${(r.peak_share * 100).toFixed(0)}%`]),
+        ),
+        '',
+      );
     }
   }
 
   out.push('### Targets (ratios from this run)', '', '```');
   for (const t of report.targets) {
-    const figure = t.ratio !== undefined ? `${fmt(t.ratio)}x (rounds ${fmt(t.min)}–${fmt(t.max)})` : t.share !== undefined ? `${(t.share * 100).toFixed(0)}%` : t.why;
+    const figure =
+      t.ratio !== undefined ? `${fmt(t.ratio)}x (rounds ${fmt(t.min)}–${fmt(t.max)})` : t.share !== undefined ? `${(t.share * 100).toFixed(0)}%` : t.why;
     out.push(`${t.status.padEnd(4)}  issue ${t.issue}  ${t.target}: ${figure}`);
   }
   out.push('```');

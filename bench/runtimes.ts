@@ -107,7 +107,13 @@ const inBrowser = (await page.evaluate(
     };
     const kim = await loop(() => classifier.classifyAsync(kimText));
     const sm = await loop(() => ranker.scoreAsync(question, answer));
-    return { firstMs, kim, sm, flavour: classifier.model.flavour as string, agent: (globalThis as unknown as { navigator: { userAgent: string } }).navigator.userAgent };
+    return {
+      firstMs,
+      kim,
+      sm,
+      flavour: classifier.model.flavour as string,
+      agent: (globalThis as unknown as { navigator: { userAgent: string } }).navigator.userAgent,
+    };
   },
   [KIM_TEXT, SM_QUESTION, SM_ANSWER, budget, '/engine/tinycnn.js'] as const,
 )) as { firstMs: number; kim: number[]; sm: number[]; flavour: string; agent: string };
@@ -145,10 +151,32 @@ const result = {
   node: nodes.map((n) => {
     const c = cold.get(n.major)!;
     const w = warm.get(n.major)!;
-    return { major: n.major, version: n.version, flavour: w.flavour, coldWallMs: median(c.tinycnn), floorMs: median(c.floor), overFloorMs: median(c.tinycnn.map((t, i) => t - c.floor[i])), firstAnswerMs: median(c.first), kimWarmUs: w.kim, smWarmUs: w.sm };
+    return {
+      major: n.major,
+      version: n.version,
+      flavour: w.flavour,
+      coldWallMs: median(c.tinycnn),
+      floorMs: median(c.floor),
+      overFloorMs: median(c.tinycnn.map((t, i) => t - c.floor[i])),
+      firstAnswerMs: median(c.first),
+      kimWarmUs: w.kim,
+      smWarmUs: w.sm,
+    };
   }),
-  chromium: { version: chromiumVersion, flavour: inBrowser.flavour, firstAnswerMs: inBrowser.firstMs, kimWarmUs: summarise(inBrowser.kim), smWarmUs: summarise(inBrowser.sm) },
-  workerd: { version: workerd.bundles.length > 0 ? spawnSync(join(repoRoot, 'node_modules', '.bin', 'workerd'), ['--version'], { encoding: 'utf8' }).stdout.trim() : '?', flavour: workerdFlavour, readyMs: workerd.readyMs, kimRoundTripUs: rt('workerdKim'), smRoundTripUs: rt('workerdSm') },
+  chromium: {
+    version: chromiumVersion,
+    flavour: inBrowser.flavour,
+    firstAnswerMs: inBrowser.firstMs,
+    kimWarmUs: summarise(inBrowser.kim),
+    smWarmUs: summarise(inBrowser.sm),
+  },
+  workerd: {
+    version: workerd.bundles.length > 0 ? spawnSync(join(repoRoot, 'node_modules', '.bin', 'workerd'), ['--version'], { encoding: 'utf8' }).stdout.trim() : '?',
+    flavour: workerdFlavour,
+    readyMs: workerd.readyMs,
+    kimRoundTripUs: rt('workerdKim'),
+    smRoundTripUs: rt('workerdSm'),
+  },
   nodeServer: { flavour: serverFlavour, kimRoundTripUs: rt('serverKim'), smRoundTripUs: rt('serverSm') },
 };
 const day = result.date.slice(0, 10);
@@ -157,12 +185,21 @@ mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 
 const f = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-console.log(`Machine: ${process.arch} ${cpu}, ${cpus().length} cores; load average ${loadStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end. ${rounds} cold rounds, warm budget ${budget} ms.`);
+console.log(
+  `Machine: ${process.arch} ${cpu}, ${cpus().length} cores; load average ${loadStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end. ${rounds} cold rounds, warm budget ${budget} ms.`,
+);
 console.log('');
 console.log('| runtime | flavour (auto) | cold: process to first answer, ms (wall − `node -e 0`) | warm Kim 20 p50, µs | warm SM 20+20 p50, µs |');
 console.log('|---|---|---|---|---|');
-for (const n of result.node) console.log(`| Node ${n.version} | ${n.flavour} | ${f(n.coldWallMs)} (${f(n.overFloorMs)} over ${f(n.floorMs)}) | ${f(n.kimWarmUs.p50)} | ${f(n.smWarmUs.p50, 1)} |`);
-console.log(`| Chromium ${chromiumVersion} | ${inBrowser.flavour} | ${f(inBrowser.firstMs)} from navigation (local server) | ${f(result.chromium.kimWarmUs.p50)} | ${f(result.chromium.smWarmUs.p50, 1)} |`);
-console.log(`| ${result.workerd.version} | ${workerdFlavour} | ${f(workerd.readyMs)} spawn to ready | round trip ${f(result.workerd.kimRoundTripUs)} (Node server ${f(result.nodeServer.kimRoundTripUs)}, ${(result.workerd.kimRoundTripUs / result.nodeServer.kimRoundTripUs).toFixed(2)}×) | round trip ${f(result.workerd.smRoundTripUs)} (Node server ${f(result.nodeServer.smRoundTripUs)}, ${(result.workerd.smRoundTripUs / result.nodeServer.smRoundTripUs).toFixed(2)}×) |`);
+for (const n of result.node)
+  console.log(
+    `| Node ${n.version} | ${n.flavour} | ${f(n.coldWallMs)} (${f(n.overFloorMs)} over ${f(n.floorMs)}) | ${f(n.kimWarmUs.p50)} | ${f(n.smWarmUs.p50, 1)} |`,
+  );
+console.log(
+  `| Chromium ${chromiumVersion} | ${inBrowser.flavour} | ${f(inBrowser.firstMs)} from navigation (local server) | ${f(result.chromium.kimWarmUs.p50)} | ${f(result.chromium.smWarmUs.p50, 1)} |`,
+);
+console.log(
+  `| ${result.workerd.version} | ${workerdFlavour} | ${f(workerd.readyMs)} spawn to ready | round trip ${f(result.workerd.kimRoundTripUs)} (Node server ${f(result.nodeServer.kimRoundTripUs)}, ${(result.workerd.kimRoundTripUs / result.nodeServer.kimRoundTripUs).toFixed(2)}×) | round trip ${f(result.workerd.smRoundTripUs)} (Node server ${f(result.nodeServer.smRoundTripUs)}, ${(result.workerd.smRoundTripUs / result.nodeServer.smRoundTripUs).toFixed(2)}×) |`,
+);
 console.log('');
 console.log(`Written: ${out.slice(repoRoot.length + 1)}`);

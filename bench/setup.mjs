@@ -36,7 +36,8 @@ if (!peersUpToDate()) {
     env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
   });
   if (result.status === 0) writeFileSync(STAMP, `${lockHash()}\n`);
-  else console.error(`bench/setup: WARNING: npm ci failed (${result.error?.message ?? `exit ${result.status}`}); peers that need it will be reported as not run`);
+  else
+    console.error(`bench/setup: WARNING: npm ci failed (${result.error?.message ?? `exit ${result.status}`}); peers that need it will be reported as not run`);
 }
 
 /** Newest modification time (ms) of the files under `dir`, skipping generated output. */

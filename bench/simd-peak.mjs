@@ -40,7 +40,9 @@ export const PEAK_LOOPS = [
  */
 export function peakWat({ relaxed, chains, a, b, steps }) {
   if (a * b < chains * steps) throw new Error('peak loop: fewer (a, b) pairs than multiply-adds per iteration');
-  const locals = [], init = [], body = [];
+  const locals = [],
+    init = [],
+    body = [];
   for (let i = 0; i < chains; i++) {
     locals.push(`(local $acc${i} v128)`);
     init.push(`(local.set $acc${i} (f32x4.splat (f32.const 0)))`);

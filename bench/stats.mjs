@@ -59,7 +59,8 @@ export function targets(ratioList, results, unavailable) {
     for (const c of ['kim-20', 'kim-64']) {
       const row = results.find((r) => r.case === c && r.runtime === tiny);
       const effective = `${c}: ${tiny} effective rate (direct-convolution FLOPs / time) > 100% of the WebAssembly SIMD peak`;
-      if (row?.peak_share === undefined) lines.push({ issue: 17, target: effective, status: 'SKIP', why: row ? 'no SIMD peak measured' : 'case not in this run' });
+      if (row?.peak_share === undefined)
+        lines.push({ issue: 17, target: effective, status: 'SKIP', why: row ? 'no SIMD peak measured' : 'case not in this run' });
       else lines.push({ issue: 17, target: effective, status: row.peak_share > 1 ? 'PASS' : 'FAIL', share: row.peak_share, limit: 1 });
     }
   }

@@ -118,7 +118,9 @@ async function main() {
     openTimes.set(n, paged.p50);
     if (n === SIZES[SIZES.length - 1]) bigStore = s;
     else s.close();
-    opens.push(`| ${n.toLocaleString('en')} | ${(bytes / 1e6).toFixed(1)} MB | ${fmt(paged.p50)} (${fmt(paged.min)}–${fmt(paged.max)}) | ${fmt(first)} (${pages} pages read), then ${fmt(second)} | ${fmt(cold.open)} + ${fmt(cold.lookup)} | ${fmt(memory.p50)} |${made > 50 ? ` generated in ${(made / 1000).toFixed(1)} s` : ''}`);
+    opens.push(
+      `| ${n.toLocaleString('en')} | ${(bytes / 1e6).toFixed(1)} MB | ${fmt(paged.p50)} (${fmt(paged.min)}–${fmt(paged.max)}) | ${fmt(first)} (${pages} pages read), then ${fmt(second)} | ${fmt(cold.open)} + ${fmt(cold.lookup)} | ${fmt(memory.p50)} |${made > 50 ? ` generated in ${(made / 1000).toFixed(1)} s` : ''}`,
+    );
   }
 
   // --- stores for the lookup race ---------------------------------------------------
@@ -132,17 +134,33 @@ async function main() {
   const db = await startDynalite();
   const subset = join(tmpdir(), 'tinycnn-vectors-bench', 'kim-2000.tcv'); // tables hold the first 2,000 words (all of the sentence)
   await convertVectors(kimVectors, subset, { top: 2000, dtype: 'f32' });
-  const layouts = [['list', undefined], ['compact', 'f16'], ['compact', 'f32']] as const;
+  const layouts = [
+    ['list', undefined],
+    ['compact', 'f16'],
+    ['compact', 'f32'],
+  ] as const;
   const itemSizes: string[] = [];
   const avgBytes = new Map<string, number>();
   for (const [layout, dtype] of layouts) {
     const table = `${layout}${dtype ?? ''}`;
     const t0 = performance.now();
-    await uploadVectors(subset, { table, layout, dtype, endpoint: db.endpoint, region: 'us-east-1', create: true, clientConfig: cred, checkpoint: join(tmpdir(), `vb-${table}.json`), restart: true });
+    await uploadVectors(subset, {
+      table,
+      layout,
+      dtype,
+      endpoint: db.endpoint,
+      region: 'us-east-1',
+      create: true,
+      clientConfig: cred,
+      checkpoint: join(tmpdir(), `vb-${table}.json`),
+      restart: true,
+    });
     let total = 0;
     for (const w of words) total += itemBytes(encodeItem(w, resident.vectorAt(resident.indexOf(w)), layout, dtype));
     avgBytes.set(table, total / words.length);
-    itemSizes.push(`| ${layout}${dtype ? ` ${dtype}` : ''} | ${(total / words.length).toFixed(0)} | RATIO_${table} | uploaded 2,000 items to dynalite in ${((performance.now() - t0) / 1000).toFixed(1)} s |`);
+    itemSizes.push(
+      `| ${layout}${dtype ? ` ${dtype}` : ''} | ${(total / words.length).toFixed(0)} | RATIO_${table} | uploaded 2,000 items to dynalite in ${((performance.now() - t0) / 1000).toFixed(1)} s |`,
+    );
   }
   const dynamo = (table: string, cacheSize: number): DynamoDbStore =>
     createDynamoDbStore({ table, dim: DIM, endpoint: db.endpoint, region: 'us-east-1', cacheSize, clientConfig: cred, deadlineMs: 5000 });
@@ -202,19 +220,31 @@ async function main() {
 
   console.log('\n## store open time (synthetic 300-d f16 stores; in-process figures after warm-up, "fresh process" = cold JIT as at Lambda INIT)\n');
   const def = coldProcess(kimVectors, quick ? 3 : 7);
-  console.log(`shipped Kim store (${SHIPPED_MODELS.kim.vectors}, ${resident.size.toLocaleString('en')} words, ${def.mode}), fresh process: open ${fmt(def.open)}, first 20-word lookup ${fmt(def.lookup)}\n`);
-  console.log('(paged: the 128-byte header and the index page checksums are read at open; 16 KiB pages on first touch, index pages checked against their CRC, kept up to 64 MiB)\n');
-  console.log('| words | file | open, paged (default; min–max) | first 20-word lookup after open, then warm | fresh process: open + first lookup | open, mode memory (reads all) | |\n|---|---|---|---|---|---|---|');
+  console.log(
+    `shipped Kim store (${SHIPPED_MODELS.kim.vectors}, ${resident.size.toLocaleString('en')} words, ${def.mode}), fresh process: open ${fmt(def.open)}, first 20-word lookup ${fmt(def.lookup)}\n`,
+  );
+  console.log(
+    '(paged: the 128-byte header and the index page checksums are read at open; 16 KiB pages on first touch, index pages checked against their CRC, kept up to 64 MiB)\n',
+  );
+  console.log(
+    '| words | file | open, paged (default; min–max) | first 20-word lookup after open, then warm | fresh process: open + first lookup | open, mode memory (reads all) | |\n|---|---|---|---|---|---|---|',
+  );
   for (const l of opens) console.log(l);
 
   const embedded = median(p50s.get(tasks[0][0])!);
   const o100 = openTimes.get(100_000)!;
   const o1m = openTimes.get(1_000_000)!;
   console.log('\n## targets\n');
-  console.log(`- embedded 20-word lookup ${fmt(embedded)}${forward ? ` = ${(embedded / forward).toFixed(3)}x the Kim forward (${fmt(forward)})` : ''}; target <= 0.1x (${forward ? (embedded / forward <= 0.1 ? 'met' : 'MISSED') : 'forward n/a'}; vs 0.3 ms, the fastest forward in DESIGN.md: ${(embedded / 0.3).toFixed(3)}x)`);
-  console.log(`- open at 100k words ${fmt(o100)}: target <= 10 ms (${o100 <= 10 ? 'met' : 'MISSED'}); at 1M ${fmt(o1m)} = ${(o1m / o100).toFixed(1)}x: target <= 3x (${o1m <= 3 * o100 ? 'met' : 'MISSED'})`);
+  console.log(
+    `- embedded 20-word lookup ${fmt(embedded)}${forward ? ` = ${(embedded / forward).toFixed(3)}x the Kim forward (${fmt(forward)})` : ''}; target <= 0.1x (${forward ? (embedded / forward <= 0.1 ? 'met' : 'MISSED') : 'forward n/a'}; vs 0.3 ms, the fastest forward in DESIGN.md: ${(embedded / 0.3).toFixed(3)}x)`,
+  );
+  console.log(
+    `- open at 100k words ${fmt(o100)}: target <= 10 ms (${o100 <= 10 ? 'met' : 'MISSED'}); at 1M ${fmt(o1m)} = ${(o1m / o100).toFixed(1)}x: target <= 3x (${o1m <= 3 * o100 ? 'met' : 'MISSED'})`,
+  );
   const c16 = avgBytes.get('compactf16')! / listBytes;
-  console.log(`- compact f16 ${c16.toFixed(2)}x the List layout's bytes: target <= 0.4x (${c16 <= 0.4 ? 'met' : 'MISSED'}); compact f32 ${(avgBytes.get('compactf32')! / listBytes).toFixed(2)}x`);
+  console.log(
+    `- compact f16 ${c16.toFixed(2)}x the List layout's bytes: target <= 0.4x (${c16 <= 0.4 ? 'met' : 'MISSED'}); compact f32 ${(avgBytes.get('compactf32')! / listBytes).toFixed(2)}x`,
+  );
   bigStore?.close();
   await db.close();
   process.exit(0);

@@ -124,11 +124,21 @@ function main(): void {
     }
     // other points at alpha = 8: ±1/4 in place of ±2 (smaller magnitudes), ±3/2 in place of ±2
     const m = MAX_ALPHA - k + 1;
-    for (const points of [[0, 1, -1, 0.5, -0.5, 0.25, -0.25], [0, 1, -1, 0.5, -0.5, 1.5, -1.5]]) {
-      configs.push({ name: `k ${k}: F(${m}, ${k}), points 0, ±1, ±1/2, ±${points[5] === 0.25 ? '1/4' : '3/2'}`, conv: 'winograd', plan: (kk) => (kk === k ? toomCook(m, k, points) : undefined), points });
+    for (const points of [
+      [0, 1, -1, 0.5, -0.5, 0.25, -0.25],
+      [0, 1, -1, 0.5, -0.5, 1.5, -1.5],
+    ]) {
+      configs.push({
+        name: `k ${k}: F(${m}, ${k}), points 0, ±1, ±1/2, ±${points[5] === 0.25 ? '1/4' : '3/2'}`,
+        conv: 'winograd',
+        plan: (kk) => (kk === k ? toomCook(m, k, points) : undefined),
+        points,
+      });
     }
   }
-  const chosen = Object.entries(DEFAULT_TILE).map(([k, m]) => `F(${m}, ${k})`).join(', ');
+  const chosen = Object.entries(DEFAULT_TILE)
+    .map(([k, m]) => `F(${m}, ${k})`)
+    .join(', ');
   configs.push({ name: `DEFAULT_TILE: ${chosen}`, conv: 'winograd', plan: (k) => (DEFAULT_TILE[k] ? toomCook(DEFAULT_TILE[k], k) : undefined) });
   configs.push({ name: 'direct (every k)', conv: 'direct', plan: () => undefined });
 
@@ -140,8 +150,12 @@ function main(): void {
   const t64 = timeConvs(configs, 64, rounds);
   const direct = (k: number | undefined, times: Map<Config, number>) => times.get(configs.find((c) => c.k === k && c.conv === 'direct')!)!;
 
-  console.log('\nworst |ours - PyTorch| / (1 + |PyTorch|), hostile fixtures (scale up to 4096) / the others; time of one k-conv (100 filters, 300-d), wasm-relaxed');
-  console.log(`\n| configuration | ${FLAVOURS.map((f) => `${f} hostile / other`).join(' | ')} | within contract | 20 tokens us (x direct) | 64 tokens us (x direct) |`);
+  console.log(
+    '\nworst |ours - PyTorch| / (1 + |PyTorch|), hostile fixtures (scale up to 4096) / the others; time of one k-conv (100 filters, 300-d), wasm-relaxed',
+  );
+  console.log(
+    `\n| configuration | ${FLAVOURS.map((f) => `${f} hostile / other`).join(' | ')} | within contract | 20 tokens us (x direct) | 64 tokens us (x direct) |`,
+  );
   console.log(`|---|${FLAVOURS.map(() => '---').join('|')}|---|---:|---:|`);
   for (const config of configs) {
     const errors = FLAVOURS.map((flavour) => goldenErrors(backendFor(flavour, config), fixtures));
@@ -170,9 +184,14 @@ function randomErrors(count: number): void {
     { name: 'SM, shipped (TrecQA, 4 ext features)', file: SHIPPED_MODELS.sm.weights },
   ];
   const variants = FLAVOURS.flatMap((flavour) =>
-    (['direct', 'winograd'] as const).map((conv) => ({ name: `${flavour} ${conv}`, backend: flavour === 'js' ? createJsBackend({ conv }) : createWasmBackend({ flavour, conv }) })),
+    (['direct', 'winograd'] as const).map((conv) => ({
+      name: `${flavour} ${conv}`,
+      backend: flavour === 'js' ? createJsBackend({ conv }) : createWasmBackend({ flavour, conv }),
+    })),
   ).filter((v) => v.name !== 'js direct'); // the reference itself
-  console.log(`\nerror against float64 (js direct) on ${count} random inputs of 20 tokens per row: median / 99th percentile / max, and how many pass ${TOLERANCE} (1 + |ref|)`);
+  console.log(
+    `\nerror against float64 (js direct) on ${count} random inputs of 20 tokens per row: median / 99th percentile / max, and how many pass ${TOLERANCE} (1 + |ref|)`,
+  );
   console.log(`\n| model, scale | ${variants.map((v) => v.name).join(' | ')} |`);
   console.log(`|---|${variants.map(() => '---').join('|')}|`);
   for (const { name, file } of models) {
@@ -190,7 +209,11 @@ function randomErrors(count: number): void {
         const input =
           spec.kind === 'kim'
             ? { x: sentence(50_000 + 7 * i, 20, spec.channels) }
-            : { q: sentence(60_000 + 7 * i, 20, 1), a: sentence(60_001 + 7 * i, 20, 1), ...(spec.extFeatures ? { ext: probeValues(60_002 + 7 * i, spec.extFeatures) } : {}) };
+            : {
+                q: sentence(60_000 + 7 * i, 20, 1),
+                a: sentence(60_001 + 7 * i, 20, 1),
+                ...(spec.extFeatures ? { ext: probeValues(60_002 + 7 * i, spec.extFeatures) } : {}),
+              };
         const want = reference.logits(input);
         runs.forEach((model, v) => {
           const got = model.logits(input);

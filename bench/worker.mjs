@@ -27,13 +27,15 @@ const owners = new Map();
 /** `${runtime}/${case}` -> prepared { run, logits } */
 const prepared = new Map();
 let cases = new Map();
-let peers = [];
+const peers = [];
 
 const isPromise = (value) => value !== null && typeof value === 'object' && typeof value.then === 'function';
 
 async function open(request) {
   cases = readInputs(request.manifest);
-  const runtimes = [], unavailable = {}, info = {};
+  const runtimes = [],
+    unavailable = {},
+    info = {};
   for (const name of peerNames) {
     const peer = await (await import(`./peers/${name}.mjs`)).open({ weights: request.weights });
     peers.push(peer);

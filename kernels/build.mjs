@@ -117,8 +117,7 @@ function assemble(wabt, name, text, relaxed) {
 // Feature probes for WebAssembly.validate: the smallest modules that use one
 // SIMD128 instruction / one relaxed-SIMD instruction.
 const PROBE_SIMD = '(module (func (result v128) (f32x4.splat (f32.const 1))))';
-const PROBE_RELAXED =
-  '(module (func (param v128) (result v128) (f32x4.relaxed_madd (local.get 0) (local.get 0) (local.get 0))))';
+const PROBE_RELAXED = '(module (func (param v128) (result v128) (f32x4.relaxed_madd (local.get 0) (local.get 0) (local.get 0))))';
 
 async function main() {
   const wabt = await wabtInit();

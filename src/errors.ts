@@ -62,7 +62,10 @@ export class OutputError extends TinyCnnError {
   /** Which logit. */
   readonly logit: number;
   constructor(file: string, input: number, logit: number, value: number) {
-    super('OUTPUT_NOT_FINITE', `${file}: logit ${logit} of input ${input} is ${value}: the weights overflow float32 on this input, so the model has no answer for it`);
+    super(
+      'OUTPUT_NOT_FINITE',
+      `${file}: logit ${logit} of input ${input} is ${value}: the weights overflow float32 on this input, so the model has no answer for it`,
+    );
     this.file = file;
     this.input = input;
     this.logit = logit;

@@ -4,6 +4,7 @@
  */
 declare namespace WebAssembly {
   type BufferSource = ArrayBufferView | ArrayBuffer;
+  // biome-ignore lint/complexity/noBannedTypes: the WebAssembly JS API types an exported function as Function
   type ExportValue = Function | Global | Memory | Table;
   type Exports = Record<string, ExportValue>;
   type ImportValue = ExportValue | number;

@@ -10,7 +10,12 @@ let ort;
 let session;
 if (flavour === 'node') {
   ort = (await import('onnxruntime-node')).default;
-  session = await ort.InferenceSession.create(process.argv[3], { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  session = await ort.InferenceSession.create(process.argv[3], {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
 } else {
   ort = await import('onnxruntime-web');
   ort.env.wasm.numThreads = 1;

@@ -48,7 +48,10 @@ const CLASSES = (() => {
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const log = (...parts) => console.error(...parts);
 
-const { values } = parseArgs({ args: onNodeMajor(process.argv[1], process.argv.slice(2)), options: { rounds: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  args: onNodeMajor(process.argv[1], process.argv.slice(2)),
+  options: { rounds: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } },
+});
 const rounds = Number(values.rounds);
 const loadAtStart = loadavg()[0];
 
@@ -130,7 +133,13 @@ try {
     { name: 'node -e 0', floor: true, cmd: node, args: ['-e', '0'] },
     { name: 'python3 -c pass', floor: true, cmd: PYTHON, args: ['-c', 'pass'] },
     // like Lambda: the package unzipped in its own folder (/var/task), the handler imported from there
-    { name: 'tinycnn', cmd: node, args: [join(HERE, 'tinycnn.mjs'), join(unzipped, 'index.mjs')], cwd: unzipped, env: { TINYCNN_MODEL: 'kim', LAMBDA_TASK_ROOT: unzipped } },
+    {
+      name: 'tinycnn',
+      cmd: node,
+      args: [join(HERE, 'tinycnn.mjs'), join(unzipped, 'index.mjs')],
+      cwd: unzipped,
+      env: { TINYCNN_MODEL: 'kim', LAMBDA_TASK_ROOT: unzipped },
+    },
     { name: 'harness (empty handler)', cmd: node, args: [join(HERE, 'tinycnn.mjs'), emptyHandler(tmp)] },
     peers.tfjs && { name: 'tfjs-wasm', cmd: node, args: [join(HERE, 'tfjs-wasm.mjs'), WEIGHTS] },
     peers.ort && onnx && { name: 'ort-node', cmd: node, args: [join(HERE, 'ort.mjs'), 'node', onnx, String(CLASSES)] },
@@ -183,7 +192,14 @@ try {
     disk_cache: 'warm (one untimed run of each contender first)',
     rss_source: TIME ? 'GNU time %M' : 'getrusage in the contender',
   };
-  const result = { date: new Date().toISOString(), machine, package: { zip: 'dist/tinycnn-lambda.zip', sha256: pkg.sha256 }, rounds, results: summary, targets };
+  const result = {
+    date: new Date().toISOString(),
+    machine,
+    package: { zip: 'dist/tinycnn-lambda.zip', sha256: pkg.sha256 },
+    rounds,
+    results: summary,
+    targets,
+  };
   const outDir = join(HERE, 'results');
   mkdirSync(outDir, { recursive: true });
   const outFile = join(outDir, `cold-${result.date.slice(0, 10)}-${arch()}-node${NODE_MAJOR}.json`);
@@ -194,19 +210,30 @@ try {
   } else {
     const f = (v, d = 0) => (v === null || v === undefined || Number.isNaN(v) ? '–' : v.toFixed(d));
     console.log(`Cold start: fresh process, import + load + 1 inference (Kim CNN, 20 tokens) + exit; median of ${rounds} interleaved rounds`);
-    console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.arch}, Node ${machine.node}; disk cache warm; tinycnn backend: ${by.tinycnn.flavour ?? '?'}\n`);
+    console.log(
+      `${machine.cpu}, ${machine.cores} cores, ${machine.arch}, Node ${machine.node}; disk cache warm; tinycnn backend: ${by.tinycnn.flavour ?? '?'}\n`,
+    );
     console.log('| runtime | wall median (min–max) ms | wall − node floor ms | INIT ms | first invoke ms | peak RSS MiB |');
     console.log('|---|---|---|---|---|---|');
     for (const s of summary) {
-      console.log(`| ${s.runtime} | ${f(s.wall_ms_median)} (${f(s.wall_ms_min)}–${f(s.wall_ms_max)}) | ${s.runtime.startsWith('python') ? '–' : f(s.wall_ms_median - floor)} | ${f(s.init_ms_median, 1)} | ${f(s.first_invoke_ms_median, 1)} | ${f(s.peak_rss_mib_median, 1)} |`);
+      console.log(
+        `| ${s.runtime} | ${f(s.wall_ms_median)} (${f(s.wall_ms_min)}–${f(s.wall_ms_max)}) | ${s.runtime.startsWith('python') ? '–' : f(s.wall_ms_median - floor)} | ${f(s.init_ms_median, 1)} | ${f(s.first_invoke_ms_median, 1)} | ${f(s.peak_rss_mib_median, 1)} |`,
+      );
     }
     const ok = (v, limit) => (Number.isNaN(v) ? 'not run' : v <= limit ? 'ok' : 'MISSED');
     console.log('');
-    console.log(`tinycnn (wall − node floor) / ort-node's:  ${f(targets.tinycnn_over_ort_node, 3)}  (target <= 0.25: ${ok(targets.tinycnn_over_ort_node, 0.25)})`);
-    console.log(`tinycnn (wall − node floor) / tfjs-wasm's: ${f(targets.tinycnn_over_tfjs_wasm, 3)}  (target <= 0.1: ${ok(targets.tinycnn_over_tfjs_wasm, 0.1)})`);
+    console.log(
+      `tinycnn (wall − node floor) / ort-node's:  ${f(targets.tinycnn_over_ort_node, 3)}  (target <= 0.25: ${ok(targets.tinycnn_over_ort_node, 0.25)})`,
+    );
+    console.log(
+      `tinycnn (wall − node floor) / tfjs-wasm's: ${f(targets.tinycnn_over_tfjs_wasm, 3)}  (target <= 0.1: ${ok(targets.tinycnn_over_tfjs_wasm, 0.1)})`,
+    );
     console.log(`tinycnn peak RSS − node floor: ${f(targets.tinycnn_rss_over_node_mib, 1)} MiB  (target <= 16: ${ok(targets.tinycnn_rss_over_node_mib, 16)})`);
     const harness = by['harness (empty handler)'];
-    if (harness) console.log(`the Node harness alone (empty handler) is ${f(harness.wall_ms_median - floor)} ms over the node floor; it is part of every Node contender's figure above`);
+    if (harness)
+      console.log(
+        `the Node harness alone (empty handler) is ${f(harness.wall_ms_median - floor)} ms over the node floor; it is part of every Node contender's figure above`,
+      );
     console.log(`INIT = spawn -> model ready (includes Node/Python start-up); wall includes exit. Written to ${outFile.slice(REPO.length + 1)}`);
   }
 } finally {

@@ -20,7 +20,23 @@ const initDone = performance.timeOrigin + performance.now();
 const logits = tf.tidy(() => {
   const x = tf.tensor4d(kimInput(), [1, 20, 300, 1]);
   const features = convs.map(({ filter, bias, k }) =>
-    tf.max(tf.fused.conv2d({ x, filter, strides: 1, pad: [[0, 0], [k - 1, k - 1], [0, 0], [0, 0]], bias, activation: 'relu' }), [1, 2]));
+    tf.max(
+      tf.fused.conv2d({
+        x,
+        filter,
+        strides: 1,
+        pad: [
+          [0, 0],
+          [k - 1, k - 1],
+          [0, 0],
+          [0, 0],
+        ],
+        bias,
+        activation: 'relu',
+      }),
+      [1, 2],
+    ),
+  );
   return tf.fused.matMul({ a: tf.concat(features, 1), b: fcW, bias: fcB }).dataSync();
 });
 if (logits.length !== t['fc1.weight'].shape[0]) throw new Error('unexpected logits');

@@ -43,7 +43,22 @@ export function tfjsModels(tf, weights) {
 
   /** x NHWC (batch, tokens, dim, channels) -> (batch, filters): act(wide conv) then max over time. */
   const convMax = (x, { filter, bias, k }, activation) =>
-    tf.max(tf.fused.conv2d({ x, filter, strides: 1, pad: [[0, 0], [k - 1, k - 1], [0, 0], [0, 0]], bias, activation }), [1, 2]);
+    tf.max(
+      tf.fused.conv2d({
+        x,
+        filter,
+        strides: 1,
+        pad: [
+          [0, 0],
+          [k - 1, k - 1],
+          [0, 0],
+          [0, 0],
+        ],
+        bias,
+        activation,
+      }),
+      [1, 2],
+    );
 
   /** One Float32Array holding a batch of equally shaped arrays, back to back (done once, untimed). */
   const pack = (arrays) => {
@@ -65,7 +80,10 @@ export function tfjsModels(tf, weights) {
         return () =>
           tf.tidy(() => {
             const x = nhwc(data, c.batch, c.channels, c.tokens, c.dim);
-            const features = tf.concat(kimConvs.map((conv) => convMax(x, conv, 'relu')), 1);
+            const features = tf.concat(
+              kimConvs.map((conv) => convMax(x, conv, 'relu')),
+              1,
+            );
             return tf.fused.matMul({ a: features, b: fc.w, bias: fc.b }).dataSync();
           });
       }

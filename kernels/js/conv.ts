@@ -53,8 +53,14 @@ export function convMaxPool(
     let max1 = -Infinity;
     for (let block = 0; block < blockedSteps; block += ROWS) {
       const t = Math.min(block, steps - ROWS); // the last block may overlap the previous one
-      let s00 = 0, s10 = 0, s20 = 0, s30 = 0; // filter f,   steps t..t+3
-      let s01 = 0, s11 = 0, s21 = 0, s31 = 0; // filter f+1, steps t..t+3
+      let s00 = 0,
+        s10 = 0,
+        s20 = 0,
+        s30 = 0; // filter f,   steps t..t+3
+      let s01 = 0,
+        s11 = 0,
+        s21 = 0,
+        s31 = 0; // filter f+1, steps t..t+3
       for (let c = 0; c < channels; c++) {
         const w0 = (f * channels + c) * span;
         const w1 = w0 + channels * span;
@@ -69,8 +75,14 @@ export function convMaxPool(
           const v1 = xpad[x1 + i];
           const v2 = xpad[x2 + i];
           const v3 = xpad[x3 + i];
-          s00 += wa * v0; s10 += wa * v1; s20 += wa * v2; s30 += wa * v3;
-          s01 += wb * v0; s11 += wb * v1; s21 += wb * v2; s31 += wb * v3;
+          s00 += wa * v0;
+          s10 += wa * v1;
+          s20 += wa * v2;
+          s30 += wa * v3;
+          s01 += wb * v0;
+          s11 += wb * v1;
+          s21 += wb * v2;
+          s31 += wb * v3;
         }
       }
       max0 = Math.max(max0, s00, s10, s20, s30);

@@ -90,8 +90,14 @@ export function winogradConvMaxPool(
         const v1 = v0 + K;
         const v2 = v1 + K;
         const v3 = v2 + K;
-        let s00 = 0, s10 = 0, s20 = 0, s30 = 0; // filter f,     tiles 0..3
-        let s01 = 0, s11 = 0, s21 = 0, s31 = 0; // filter f + 1, tiles 0..3
+        let s00 = 0,
+          s10 = 0,
+          s20 = 0,
+          s30 = 0; // filter f,     tiles 0..3
+        let s01 = 0,
+          s11 = 0,
+          s21 = 0,
+          s31 = 0; // filter f + 1, tiles 0..3
         for (let i = 0; i < K; i++) {
           const wa = u[w0 + i];
           const wb = u[w1 + i];
@@ -99,12 +105,24 @@ export function winogradConvMaxPool(
           const a1 = v[v1 + i];
           const a2 = v[v2 + i];
           const a3 = v[v3 + i];
-          s00 += wa * a0; s10 += wa * a1; s20 += wa * a2; s30 += wa * a3;
-          s01 += wb * a0; s11 += wb * a1; s21 += wb * a2; s31 += wb * a3;
+          s00 += wa * a0;
+          s10 += wa * a1;
+          s20 += wa * a2;
+          s30 += wa * a3;
+          s01 += wb * a0;
+          s11 += wb * a1;
+          s21 += wb * a2;
+          s31 += wb * a3;
         }
         const o = x * TILES * 2;
-        mBlock[o] = s00; mBlock[o + 2] = s10; mBlock[o + 4] = s20; mBlock[o + 6] = s30;
-        mBlock[o + 1] = s01; mBlock[o + 3] = s11; mBlock[o + 5] = s21; mBlock[o + 7] = s31;
+        mBlock[o] = s00;
+        mBlock[o + 2] = s10;
+        mBlock[o + 4] = s20;
+        mBlock[o + 6] = s30;
+        mBlock[o + 1] = s01;
+        mBlock[o + 3] = s11;
+        mBlock[o + 5] = s21;
+        mBlock[o + 7] = s31;
       }
       for (let r = 0; r < TILES; r++) {
         maxes[f] = Math.max(maxes[f], outputMax(mBlock, r * 2, plan, group + r >= tiles - 1 ? lastValid : m));

@@ -50,7 +50,11 @@ export function convBank(
   let filters = 0;
   for (const conv of bank) {
     if (conv.shape.channels !== channels || conv.shape.dim !== dim) {
-      throw new BackendError(name, `a conv bank must share channels and dim: (${channels}, ${dim}) vs (${conv.shape.channels}, ${conv.shape.dim})`, 'SHAPE_MISMATCH');
+      throw new BackendError(
+        name,
+        `a conv bank must share channels and dim: (${channels}, ${dim}) vs (${conv.shape.channels}, ${conv.shape.dim})`,
+        'SHAPE_MISMATCH',
+      );
     }
     kMax = Math.max(kMax, conv.shape.k);
     width += conv.panels * PANEL;
@@ -127,8 +131,22 @@ export function convBank(
         const t1 = Math.min(windows, t0 + blockWindows);
         const blockBytes = (t1 - t0 + k1) * rowBytes;
         if (n > first && bytes + blockBytes > CHUNK_BYTES) {
-          kernels.conv_maxpool(conv.w, conv.bias, conv.panels, channels, (k1 + 1) * dim, dim * 4, chanBytes, shift, k1,
-            desc + first * BLOCK_INTS * 4, n - first, out + column * 4, width * 4, ACTIVATION_CODES[act]);
+          kernels.conv_maxpool(
+            conv.w,
+            conv.bias,
+            conv.panels,
+            channels,
+            (k1 + 1) * dim,
+            dim * 4,
+            chanBytes,
+            shift,
+            k1,
+            desc + first * BLOCK_INTS * 4,
+            n - first,
+            out + column * 4,
+            width * 4,
+            ACTIVATION_CODES[act],
+          );
           first = n;
           bytes = 0;
         }
@@ -143,8 +161,22 @@ export function convBank(
       }
       base += (tokens + 2 * pad) * dim * 4;
     }
-    kernels.conv_maxpool(conv.w, conv.bias, conv.panels, channels, (k1 + 1) * dim, dim * 4, chanBytes, shift, k1,
-      desc + first * BLOCK_INTS * 4, n - first, out + column * 4, width * 4, ACTIVATION_CODES[act]);
+    kernels.conv_maxpool(
+      conv.w,
+      conv.bias,
+      conv.panels,
+      channels,
+      (k1 + 1) * dim,
+      dim * 4,
+      chanBytes,
+      shift,
+      k1,
+      desc + first * BLOCK_INTS * 4,
+      n - first,
+      out + column * 4,
+      width * 4,
+      ACTIVATION_CODES[act],
+    );
     column += conv.panels * PANEL;
   }
 

@@ -4,12 +4,7 @@
  * bundling into a single Lambda file) and compiled synchronously once per flavour
  * per process — a ~4 KB module compiles in well under a millisecond.
  */
-import {
-  KERNELS_RELAXED_BASE64,
-  KERNELS_SIMD_BASE64,
-  PROBE_RELAXED_BASE64,
-  PROBE_SIMD_BASE64,
-} from '../../kernels/wasm/generated/modules.js';
+import { KERNELS_RELAXED_BASE64, KERNELS_SIMD_BASE64, PROBE_RELAXED_BASE64, PROBE_SIMD_BASE64 } from '../../kernels/wasm/generated/modules.js';
 
 /** The two wasm flavours: plain SIMD128, and relaxed SIMD (f32x4.relaxed_madd). */
 export type WasmFlavour = 'wasm-simd' | 'wasm-relaxed';
@@ -18,9 +13,7 @@ export type WasmFlavour = 'wasm-simd' | 'wasm-relaxed';
 export const KERNELS_ABI = 4;
 
 /** winograd_inputA of kernels/wasm/winograd.wat (A = alpha); desc: (tiles, 3) i32 tile descriptors. */
-type WinogradInput = (
-  v: number, planeBytes: number, desc: number, tiles: number, channels: number, rowBytes: number, chanBytes: number, bt: number,
-) => void;
+type WinogradInput = (v: number, planeBytes: number, desc: number, tiles: number, channels: number, rowBytes: number, chanBytes: number, bt: number) => void;
 
 /** winograd_weightsK of kernels/wasm/winograd.wat (K = k, the filter height). */
 type WinogradWeights = (dst: number, w: number, panels: number, channels: number, dim: number, alpha: number, g: number) => void;
@@ -31,8 +24,20 @@ export interface KernelExports {
   readonly abi: WebAssembly.Global;
   readonly flavour: WebAssembly.Global;
   conv_maxpool(
-    w: number, bias: number, panels: number, channels: number, kc: number, rowBytes: number, chanBytes: number,
-    shift: number, k1: number, desc: number, sentences: number, out: number, outStride: number, act: number,
+    w: number,
+    bias: number,
+    panels: number,
+    channels: number,
+    kc: number,
+    rowBytes: number,
+    chanBytes: number,
+    shift: number,
+    k1: number,
+    desc: number,
+    sentences: number,
+    out: number,
+    outStride: number,
+    act: number,
   ): void;
   dense(w: number, bias: number, panels: number, inFeatures: number, x: number, batch: number, out: number, act: number): void;
   /** dst (ceil(rows / 8), cols, 8) <- src (rows, cols); src may sit in dst's tail (see the .wat); tmp: 8 * cols floats. */
@@ -52,9 +57,7 @@ export interface KernelExports {
   winograd_input7: WinogradInput;
   winograd_input8: WinogradInput;
   /** Per panel: M = V · U for every plane, then out = max(out, A^T M) over each tile's valid outputs. */
-  winograd_gemm(
-    u: number, panels: number, alpha: number, kcBytes: number, v: number, tiles: number, m: number, at: number, desc: number, mt: number,
-  ): void;
+  winograd_gemm(u: number, panels: number, alpha: number, kcBytes: number, v: number, tiles: number, m: number, at: number, desc: number, mt: number): void;
   /** out rows <- act(out + bias), after the last winograd_gemm of a conv. */
   winograd_finish(out: number, outStride: number, rows: number, bias: number, panels: number, act: number): void;
 }

@@ -99,7 +99,11 @@ export function winogradConvBank(
   let vBytes = 0; // V + M scratch of the largest chunk
   for (const conv of bank) {
     if (conv.shape.channels !== channels || conv.shape.dim !== dim) {
-      throw new BackendError(name, `a conv bank must share channels and dim: (${channels}, ${dim}) vs (${conv.shape.channels}, ${conv.shape.dim})`, 'SHAPE_MISMATCH');
+      throw new BackendError(
+        name,
+        `a conv bank must share channels and dim: (${channels}, ${dim}) vs (${conv.shape.channels}, ${conv.shape.dim})`,
+        'SHAPE_MISMATCH',
+      );
     }
     kMax = Math.max(kMax, conv.shape.k);
     width += conv.panels * PANEL;
@@ -137,12 +141,7 @@ export function winogradConvBank(
   const outBytes = align(batch * width * 4);
   const inputBytes = align(channels * chanBytes);
   const landingBytes = align(channels > 1 ? channels * maxTokens * dim * 4 : 0);
-  const desc = heap.scratch(
-    descBytes + outBytes + inputBytes + landingBytes + vBytes,
-    'a batch of {a} sentence(s) with {b} tokens in all',
-    batch,
-    totalTokens,
-  );
+  const desc = heap.scratch(descBytes + outBytes + inputBytes + landingBytes + vBytes, 'a batch of {a} sentence(s) with {b} tokens in all', batch, totalTokens);
   const out = desc + descBytes;
   const input = out + outBytes;
   const landing = input + inputBytes;

@@ -148,7 +148,11 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       const { outFeatures, inFeatures, w, bias, panels } = own<WasmDense>(layer, 'a dense layer');
       if (batch === 0) return;
       if (x.length < batch * inFeatures || out.length < batch * outFeatures) {
-        throw new BackendError(flavour, `dense: x holds ${x.length} floats and out ${out.length}, need ${batch} x ${inFeatures} and ${batch} x ${outFeatures}`, 'SHAPE_MISMATCH');
+        throw new BackendError(
+          flavour,
+          `dense: x holds ${x.length} floats and out ${out.length}, need ${batch} x ${inFeatures} and ${batch} x ${outFeatures}`,
+          'SHAPE_MISMATCH',
+        );
       }
       const width = panels * PANEL;
       // scratch, bytes: x (batch, inFeatures) f32 | out (batch, width) f32

@@ -112,7 +112,9 @@ export function caseInputs(c: BenchCase, index: number, spec: { channels?: numbe
     for (let b = 0; b < c.batch; b++) x.push(take((spec.channels ?? 1) * c.tokens * spec.dim));
     return { x };
   }
-  const q: Float32Array[] = [], a: Float32Array[] = [], ext: Float32Array[] = [];
+  const q: Float32Array[] = [],
+    a: Float32Array[] = [],
+    ext: Float32Array[] = [];
   for (let b = 0; b < c.batch; b++) {
     q.push(take(c.qTokens * spec.dim));
     a.push(take(c.aTokens * spec.dim));

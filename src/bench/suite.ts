@@ -169,7 +169,16 @@ export function runSuite(flavours: ReadonlyMap<string, FlavourModels>, options: 
       }
       const estimateMs = warmUp(run, WARMUP_MS[mode]);
       gflops.set(runtime, flops[c.name] / (estimateMs * 1e6));
-      const task: Task = { c, runtime, flops: flops[c.name], run, warmupEstimateMs: estimateMs, estimateMs, warmup: warmupCalls(estimateMs), samples: MIN_SAMPLES[mode] };
+      const task: Task = {
+        c,
+        runtime,
+        flops: flops[c.name],
+        run,
+        warmupEstimateMs: estimateMs,
+        estimateMs,
+        warmup: warmupCalls(estimateMs),
+        samples: MIN_SAMPLES[mode],
+      };
       reservedMs += rounds * (task.warmup + task.samples) * estimateMs;
       tasks.push(task);
     }
@@ -181,14 +190,14 @@ export function runSuite(flavours: ReadonlyMap<string, FlavourModels>, options: 
   for (const t of tasks) timings.get(t.c.name)!.set(t.runtime, []);
   const t0 = performance.now();
   let completed = 0;
-  rounds: for (let r = 0; r < rounds; r++) {
+  roundLoop: for (let r = 0; r < rounds; r++) {
     shareTime(tasks, (PLAN_SHARE * (options.deadline - performance.now())) / (rounds - r), MIN_SAMPLES[mode], MAX_SAMPLES[mode]);
     for (const { c } of cases) {
       const list = tasks.filter((t) => t.c === c);
       for (let i = 0; i < list.length; i++) {
         const task = list[(i + r) % list.length];
         const start = performance.now();
-        if (start > options.deadline) break rounds;
+        if (start > options.deadline) break roundLoop;
         const timing = timeCalls(task.run, task.samples, task.warmup, options.deadline);
         task.estimateMs = (performance.now() - start) / (task.warmup + timing.samples); // mean, tails included: what the plan spends
         timings.get(c.name)!.get(task.runtime)!.push(timing);
@@ -218,7 +227,10 @@ export function runSuite(flavours: ReadonlyMap<string, FlavourModels>, options: 
       runtime: t.runtime,
       warmup_estimate_us: Number((t.warmupEstimateMs * 1e3).toPrecision(4)),
       warmup_per_round: t.warmup,
-      samples_per_round: timings.get(t.c.name)!.get(t.runtime)!.map((x) => x.samples),
+      samples_per_round: timings
+        .get(t.c.name)!
+        .get(t.runtime)!
+        .map((x) => x.samples),
     })),
     skipped,
     rounds,

@@ -14,7 +14,13 @@ export interface LoadtestChartContext {
 /** Chart specs by file name. */
 export function loadtestChartSpecs(levels: readonly LevelResult[], context: LoadtestChartContext): Record<string, TopLevelSpec> {
   const cs = levels.map((l) => l.concurrency);
-  const x = { field: 'concurrency', type: 'quantitative' as const, title: 'Concurrency (requests in flight)', axis: { values: cs, format: 'd' }, scale: { domain: [0, Math.max(...cs) * 1.05] } };
+  const x = {
+    field: 'concurrency',
+    type: 'quantitative' as const,
+    title: 'Concurrency (requests in flight)',
+    axis: { values: cs, format: 'd' },
+    scale: { domain: [0, Math.max(...cs) * 1.05] },
+  };
   const latency = levels.flatMap((l) =>
     (
       [

@@ -52,7 +52,13 @@ function spread(values: number[]): number {
 }
 
 /** Lines per (arch, batch) over memory, points on top, the recommended point circled; `rules` are horizontal reference lines. */
-function memoryChart(plan: Plan, y: { field: string; title: string; format?: string }, title: string, subtitle: string[], rules: { y: number; color: string; dash: number[] }[] = []): TopLevelSpec {
+function memoryChart(
+  plan: Plan,
+  y: { field: string; title: string; format?: string },
+  title: string,
+  subtitle: string[],
+  rules: { y: number; color: string; dash: number[] }[] = [],
+): TopLevelSpec {
   const data = points(plan);
   const values = data.map((d) => (d as unknown as Record<string, number>)[y.field]);
   const yScale = spread(values) > 30 ? { type: 'log' as const } : { zero: false };
@@ -71,7 +77,11 @@ function memoryChart(plan: Plan, y: { field: string; title: string; format?: str
         mark: { type: 'point', shape: 'circle', size: 420, strokeWidth: 2.5, color: '#111111', filled: false },
         encoding: xy,
       },
-      ...rules.map((r) => ({ data: { values: [{}] }, mark: { type: 'rule', strokeDash: r.dash, color: r.color, strokeWidth: 1.5 }, encoding: { y: { datum: r.y } } })),
+      ...rules.map((r) => ({
+        data: { values: [{}] },
+        mark: { type: 'rule', strokeDash: r.dash, color: r.color, strokeWidth: 1.5 },
+        encoding: { y: { datum: r.y } },
+      })),
     ],
   } as TopLevelSpec;
 }
@@ -100,7 +110,7 @@ function buildSpecs(plan: Plan, recNote: string): Record<string, TopLevelSpec> {
       plan,
       { field: 'relative', title: 'Relative cost (1.0 = cost at 2 GB)' },
       'Relative cost vs memory ("All-You-Can-Inference" figure)',
-      ['relative cost = (M / 2 GB) × latency(M) / latency(2 GB), per architecture and batch', 'below 1 is cheaper than running at 2 GB; ' + recNote],
+      ['relative cost = (M / 2 GB) × latency(M) / latency(2 GB), per architecture and batch', `below 1 is cheaper than running at 2 GB; ${recNote}`],
       [{ y: 1, color: '#888888', dash: [4, 4] }],
     ),
     'plan-p99-vs-memory': memoryChart(
@@ -129,7 +139,13 @@ function throughputChart(plan: Plan): TopLevelSpec {
       width: 300,
       height: 300,
       encoding: {
-        x: { field: 'batch', type: 'quantitative', title: 'Batch size (sentences per request, log scale)', scale: { type: 'log', base: 2 }, axis: { values: batches } },
+        x: {
+          field: 'batch',
+          type: 'quantitative',
+          title: 'Batch size (sentences per request, log scale)',
+          scale: { type: 'log', base: 2 },
+          axis: { values: batches },
+        },
         y: { field: 'throughput', type: 'quantitative', title: 'Sentences per second per instance' },
         color: { field: 'memoryLabel', type: 'ordinal', title: 'Memory', sort: memories.map((m) => `${m} MB`), scale: { scheme: 'viridis' } },
       },

@@ -48,10 +48,13 @@ export interface ChartFiles {
 export async function toSvg(
   /** The chart (its config is merged over {@link CHART_CONFIG}). */
   spec: TopLevelSpec,
-  /** Name for error messages. */
-  name = 'chart',
+  /** Name for error messages (unused: vega's errors name the spec). */
+  _name = 'chart',
 ): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([load('vega', 'drawing charts', () => import('vega')), load('vega-lite', 'drawing charts', () => import('vega-lite'))]);
+  const [vega, vegaLite] = await Promise.all([
+    load('vega', 'drawing charts', () => import('vega')),
+    load('vega-lite', 'drawing charts', () => import('vega-lite')),
+  ]);
   const full = { ...spec, config: { ...CHART_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
   // Vega-Lite and Vega warn on stderr about harmless things (dropped empty channels); keep the CLI output clean.
   const compiled = vegaLite.compile(full, { logger: quietLogger(vega) }).spec;
@@ -72,8 +75,8 @@ function quietLogger(vega: typeof import('vega')) {
 export async function toPng(
   /** The SVG document. */
   svg: string,
-  /** Name for error messages. */
-  name = 'chart',
+  /** Name for error messages (unused: resvg's errors name the input). */
+  _name = 'chart',
   /** Zoom factor (2 = sharp on high-density screens). */
   scale = 2,
 ): Promise<Uint8Array> {

@@ -13,7 +13,9 @@ import { UsageError } from './usage.js';
 
 export const CLASSIFY_USAGE = `usage: tinycnn classify [SENTENCE...] [options]
   SENTENCE...      the words of one sentence; without any, each non-empty line of stdin is one
-  --model M        a shipped model (${Object.keys(SHIPPED_MODELS).filter((m) => m !== 'sm').join(', ')}; default kim, SST-2) or a
+  --model M        a shipped model (${Object.keys(SHIPPED_MODELS)
+    .filter((m) => m !== 'sm')
+    .join(', ')}; default kim, SST-2) or a
                    Kim CNN weight file (.safetensors, e.g. from tinycnn convert)
   --vectors FILE   word vectors for --model FILE (a .tcv store; default: the shipped store of
                    the model's width)
@@ -65,5 +67,8 @@ export async function runClassify(argv: string[]): Promise<number> {
 
 async function stdinLines(): Promise<string[]> {
   if (process.stdin.isTTY) return [];
-  return (await readStream(process.stdin)).split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return (await readStream(process.stdin))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
 }

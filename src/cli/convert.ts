@@ -78,14 +78,16 @@ export async function runConvert(argv: string[]): Promise<number> {
     const model = loadModel(output, { backend: 'js' });
     const { certificate } = model;
     if (values.json) {
-      console.log(JSON.stringify({
-        output,
-        architecture: model.architecture.className,
-        shape: model.architecture.describe(model.spec),
-        labels: model.spec.labels,
-        tokenizer: model.metadata['tinycnn.tokenizer'] ?? null,
-        certificate: certificate === undefined ? null : { ok: true, worst_error: certificate.worstError, logits: certificate.logits },
-      }));
+      console.log(
+        JSON.stringify({
+          output,
+          architecture: model.architecture.className,
+          shape: model.architecture.describe(model.spec),
+          labels: model.spec.labels,
+          tokenizer: model.metadata['tinycnn.tokenizer'] ?? null,
+          certificate: certificate === undefined ? null : { ok: true, worst_error: certificate.worstError, logits: certificate.logits },
+        }),
+      );
       return 0;
     }
     const verdict = certificate

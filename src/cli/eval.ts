@@ -84,13 +84,20 @@ async function evalCommand(argv: string[]): Promise<number> {
     throw new UsageError(`${sstTask} has ${sstTask === 'sst2' ? 2 : 5} classes, the model ${classes}: pick the matching --task or --model`);
   }
   const set = readEvalSet(text, data, { task: sstTask, form });
-  const pytorchFile = values.pytorch === 'none' ? undefined : values.pytorch ?? committedPredictions(data, weights, pipe.vectors.name);
+  const pytorchFile = values.pytorch === 'none' ? undefined : (values.pytorch ?? committedPredictions(data, weights, pipe.vectors.name));
   const pytorch = pytorchFile === undefined ? undefined : JSON.parse(readFileSync(pytorchFile, 'utf8'));
 
   const report = evaluate(pipe, set, pytorch);
   const about = {
-    data, task: sstTask, form, model: values.weights ?? modelName, weights, vectors: pipe.vectors.name,
-    backend: pipe.model.flavour, conv: pipe.model.conv, pytorch: pytorchFile,
+    data,
+    task: sstTask,
+    form,
+    model: values.weights ?? modelName,
+    weights,
+    vectors: pipe.vectors.name,
+    backend: pipe.model.flavour,
+    conv: pipe.model.conv,
+    pytorch: pytorchFile,
   };
   if (values.json) {
     console.log(JSON.stringify({ ...about, ...report, predictions: undefined }, null, 1));
@@ -100,7 +107,11 @@ async function evalCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-function evaluate(pipe: ReturnType<typeof loadTextClassifier> | ReturnType<typeof loadPairRanker>, set: EvalSet, pytorch: unknown): ClassificationReport | RankingReport {
+function evaluate(
+  pipe: ReturnType<typeof loadTextClassifier> | ReturnType<typeof loadPairRanker>,
+  set: EvalSet,
+  pytorch: unknown,
+): ClassificationReport | RankingReport {
   if (set.kind === 'classification') {
     if (!('classify' in pipe)) throw new UsageError('this data set is labelled sentences: use a Kim CNN model');
     return evaluateClassifier(pipe, set, (pytorch as { rows?: never } | undefined)?.rows);
@@ -116,7 +127,9 @@ function committedPredictions(data: string, weights: string, vectors: string): s
   const same = (a: string, b: string) => existsSync(b) && realpathSync(a) === realpathSync(b);
   const hashes = new Map<string, string>();
   const sha256 = (file: string) => hashes.get(file) ?? hashes.set(file, createHash('sha256').update(readFileSync(file)).digest('hex')).get(file)!;
-  for (const name of readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
+  for (const name of readdirSync(folder)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const file = join(folder, name);
     const head = JSON.parse(readFileSync(file, 'utf8')) as { data: string; weights_sha256: string; vectors_sha256: string };
     if (!same(data, resolve(packageRoot(), head.data))) continue;
@@ -129,12 +142,18 @@ function describe(about: Record<string, string | undefined>, report: Classificat
   const lines = [`${about.model} on ${about.data}${about.task ? ` (${about.task})` : ''}, ${about.form} text; ${about.backend}, ${about.conv} conv`];
   const ref = pytorch as { accuracy?: number; map?: number; mrr?: number; map_clean?: number; mrr_clean?: number } | undefined;
   if (report.kind === 'classification') {
-    lines.push(`accuracy ${fixed(report.accuracy)} (${report.correct} of ${report.items})${ref?.accuracy === undefined ? '' : `; PyTorch ${fixed(ref.accuracy)}`}`);
+    lines.push(
+      `accuracy ${fixed(report.accuracy)} (${report.correct} of ${report.items})${ref?.accuracy === undefined ? '' : `; PyTorch ${fixed(ref.accuracy)}`}`,
+    );
     lines.push(`throughput ${Math.round(report.throughput)} sentences/s`);
   } else {
     const { raw, clean } = report;
-    lines.push(`raw:   MAP ${fixed(raw.map)}  MRR ${fixed(raw.mrr)} (${raw.questions} questions)${ref?.map === undefined ? '' : `; PyTorch ${fixed(ref.map)} / ${fixed(ref.mrr!)}`}`);
-    lines.push(`clean: MAP ${fixed(clean.map)}  MRR ${fixed(clean.mrr)} (${clean.questions} questions)${ref?.map_clean === undefined ? '' : `; PyTorch ${fixed(ref.map_clean)} / ${fixed(ref.mrr_clean!)}`}`);
+    lines.push(
+      `raw:   MAP ${fixed(raw.map)}  MRR ${fixed(raw.mrr)} (${raw.questions} questions)${ref?.map === undefined ? '' : `; PyTorch ${fixed(ref.map)} / ${fixed(ref.mrr!)}`}`,
+    );
+    lines.push(
+      `clean: MAP ${fixed(clean.map)}  MRR ${fixed(clean.mrr)} (${clean.questions} questions)${ref?.map_clean === undefined ? '' : `; PyTorch ${fixed(ref.map_clean)} / ${fixed(ref.mrr_clean!)}`}`,
+    );
     lines.push(`throughput ${Math.round(report.throughput)} pairs/s (${report.pairs} pairs)`);
   }
   if (report.pytorch) lines.push(agreementLine(report.kind, report.pytorch, about.pytorch!, about.form === 'typed'));
@@ -145,8 +164,10 @@ function describe(about: Record<string, string | undefined>, report: Classificat
 function agreementLine(kind: string, a: Agreement, file: string, typed: boolean): string {
   const what = kind === 'classification' ? 'labels' : 'rankings';
   const tokens = a.tokensDiffer === 0 ? 'same tokens' : `tokens differ in ${a.tokensDiffer}`;
-  return `PyTorch (${file}${typed ? ', made from the tokenized text' : ''}): ${a.differ} of ${a.compared} ${what} differ; ${tokens}; `
-    + `worst logit error ${a.worstLogitError.toExponential(1)} x (1 + |logit|); smallest PyTorch margin ${a.smallestMargin.toExponential(1)}`;
+  return (
+    `PyTorch (${file}${typed ? ', made from the tokenized text' : ''}): ${a.differ} of ${a.compared} ${what} differ; ${tokens}; ` +
+    `worst logit error ${a.worstLogitError.toExponential(1)} x (1 + |logit|); smallest PyTorch margin ${a.smallestMargin.toExponential(1)}`
+  );
 }
 
 function fixed(x: number): string {

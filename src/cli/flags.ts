@@ -69,7 +69,10 @@ export function numberFlag(value: string | undefined, flag: string, integer = fa
 /** A comma-separated list of positive integers ("5,10,20,30"). */
 export function intListFlag(value: string | undefined, flag: string): number[] | undefined {
   if (value === undefined) return undefined;
-  const parts = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const parts = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   if (parts.length === 0) throw new UsageError(`${flag} needs at least one number`);
   return parts.map((p) => numberFlag(p, flag, true) as number);
 }

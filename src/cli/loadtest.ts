@@ -93,7 +93,8 @@ export async function runLoadtest(
     const protocols = protocolsOf(values.protocol);
     const timingUnit = (values['timing-unit'] ?? 'auto') as Target['timingUnit'];
     if (!['auto', 's', 'ms'].includes(timingUnit)) throw new UsageError(`--timing-unit must be auto, s or ms, not "${timingUnit}"`);
-    if (protocols.includes('cold') && !values.local && values.between === undefined) throw new UsageError('the cold protocol against a URL needs --between CMD (a command that forces a new execution environment)');
+    if (protocols.includes('cold') && !values.local && values.between === undefined)
+      throw new UsageError('the cold protocol against a URL needs --between CMD (a command that forces a new execution environment)');
     const memoryMb = numberFlag(values['memory-mb'], '--memory-mb', true) ?? 1769;
     const arch = archFlag(values.arch) ?? 'x86_64';
     const timeoutMs = numberFlag(values['timeout-ms'], '--timeout-ms') ?? 10_000;
@@ -102,7 +103,10 @@ export async function runLoadtest(
     await loadHistogramLibrary();
     if (values.charts !== undefined) await (await import('../charts/render.js')).ensureChartPackages('drawing charts');
     const serverCmd = values['server-cmd']?.trim().split(/\s+/);
-    const serverOptions = (quiet: boolean): LocalServerOptions => ({ command: serverCmd, args: serverCmd === undefined ? ['--memory', String(memoryMb), ...(quiet ? ['--quiet'] : [])] : [] });
+    const serverOptions = (quiet: boolean): LocalServerOptions => ({
+      command: serverCmd,
+      args: serverCmd === undefined ? ['--memory', String(memoryMb), ...(quiet ? ['--quiet'] : [])] : [],
+    });
     const progress = (line: string) => {
       if (!values.json || process.stderr.isTTY) console.error(line);
     };
@@ -123,7 +127,9 @@ export async function runLoadtest(
         await send({ ...target, agent: warmup }, payloads[0]); // one discarded request: INIT and JIT warm-up
         warmup.destroy();
         results.levels = await runSweep({ target, payloads, requests, durationS, batch, ...pricing }, levels, (l) =>
-          progress(`C=${l.concurrency}: ${l.ok}/${l.sent} ok, ${l.throughput_rps.toFixed(1)} req/s, p50 ${l.latency.p50_ms?.toFixed(2) ?? '–'} ms, p99 ${l.latency.p99_ms?.toFixed(2) ?? '–'} ms`),
+          progress(
+            `C=${l.concurrency}: ${l.ok}/${l.sent} ok, ${l.throughput_rps.toFixed(1)} req/s, p50 ${l.latency.p50_ms?.toFixed(2) ?? '–'} ms, p99 ${l.latency.p99_ms?.toFixed(2) ?? '–'} ms`,
+          ),
         );
       }
       if (protocols.includes('warm')) {
@@ -135,7 +141,9 @@ export async function runLoadtest(
       if (protocols.includes('cold')) {
         const count = numberFlag(values['cold-count'], '--cold-count', true) ?? 10;
         progress(`cold protocol: ${count} fresh instances…`);
-        results.cold = values.local ? await runColdLocal({ target, payloads, count, ...pricing }, serverOptions(false)) : await runColdRemote({ target, payloads, count, ...pricing }, values.between as string);
+        results.cold = values.local
+          ? await runColdLocal({ target, payloads, count, ...pricing }, serverOptions(false))
+          : await runColdRemote({ target, payloads, count, ...pricing }, values.between as string);
       }
     } finally {
       await local?.stop();
@@ -152,17 +160,41 @@ export async function runLoadtest(
     }
     const notes = [
       `cost: measured durations priced as ${arch} at ${memoryMb} MB (--memory-mb, --arch), request charge included`,
-      ...(values.local ? ['the local server is one execution environment: requests queue, so latency grows with C; on Lambda each request in flight gets its own instance'] : []),
+      ...(values.local
+        ? ['the local server is one execution environment: requests queue, so latency grows with C; on Lambda each request in flight gets its own instance']
+        : []),
     ];
     if (values.json) {
-      console.log(JSON.stringify({ target: url.href, local: values.local, model, batch, data: dataFile, requests_per_level: durationS === undefined ? (requests ?? 200) : null, duration_s: durationS ?? null, timeout_ms: timeoutMs, memory_mb: memoryMb, arch, machine, ...results, charts, notes }, null, 2));
+      console.log(
+        JSON.stringify(
+          {
+            target: url.href,
+            local: values.local,
+            model,
+            batch,
+            data: dataFile,
+            requests_per_level: durationS === undefined ? (requests ?? 200) : null,
+            duration_s: durationS ?? null,
+            timeout_ms: timeoutMs,
+            memory_mb: memoryMb,
+            arch,
+            machine,
+            ...results,
+            charts,
+            notes,
+          },
+          null,
+          2,
+        ),
+      );
     } else {
       const out = [`Load test of ${where}: ${model}, ${workload}`];
       if (results.levels.length > 0) out.push('', sweepTable(results.levels, batch));
       if (results.warm !== null) out.push('', sequentialText(results.warm));
       if (results.cold !== null) out.push('', sequentialText(results.cold));
       out.push('', ...notes.map((n) => `note: ${n}`));
-      if (!protocols.includes('warm') || !protocols.includes('cold')) out.push('note: --protocol all adds the warm (25 requests, 1 s apart) and cold (new instance per request) protocols');
+      if (!protocols.includes('warm') || !protocols.includes('cold'))
+        out.push('note: --protocol all adds the warm (25 requests, 1 s apart) and cold (new instance per request) protocols');
       if (charts.length > 0) out.push('', 'Charts:', ...charts.map((c) => `  ${c.svg}  ${c.png}`));
       console.log(out.join('\n'));
     }
@@ -201,7 +233,10 @@ function endpoint(raw: string, model: LoadModel): URL {
 }
 
 function protocolsOf(value: string | undefined): string[] {
-  const list = (value ?? 'sweep').split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const list = (value ?? 'sweep')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   const all = ['sweep', 'warm', 'cold'];
   if (list.includes('all')) return all;
   for (const p of list) if (!all.includes(p)) throw new UsageError(`--protocol takes sweep, warm, cold or all, not "${p}"`);

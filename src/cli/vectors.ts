@@ -109,11 +109,17 @@ function oneOf<T extends string>(flag: string, v: string | undefined, allowed: r
 
 async function convert(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags({
-    args: argv, allowPositionals: true,
+    args: argv,
+    allowPositionals: true,
     options: {
-      top: { type: 'string' }, vocab: { type: 'string' }, 'vocab-tokenizer': { type: 'string' },
-      dtype: { type: 'string' }, format: { type: 'string' }, meta: { type: 'string', multiple: true },
-      quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean', default: false },
+      top: { type: 'string' },
+      vocab: { type: 'string' },
+      'vocab-tokenizer': { type: 'string' },
+      dtype: { type: 'string' },
+      format: { type: 'string' },
+      meta: { type: 'string', multiple: true },
+      quiet: { type: 'boolean', short: 'q' },
+      json: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 2) throw new UsageError('convert needs IN and OUT');
@@ -133,22 +139,35 @@ async function convert(argv: string[]): Promise<number> {
       dtype: oneOf('--dtype', values.dtype, ['f32', 'f16'] as const),
       top: positiveInt('--top', values.top),
       format: oneOf('--format', values.format, ['auto', ...INPUT_FORMATS] as const),
-      vocab, meta,
+      vocab,
+      meta,
       onProgress: (p) => bar.update(p.bytes / 1e6, p.totalBytes / 1e6, `${p.written} words`),
     });
     bar.stop();
     const seconds = (performance.now() - t0) / 1000;
     if (values.json) {
-      console.log(JSON.stringify({
-        output, words: s.count, dim: s.dim, dtype: s.dtype, format: s.format, read: s.read, not_in_vocab: s.filtered,
-        duplicates: s.duplicates, has_unk: s.unkIndex >= 0, bytes: s.fileBytes, seconds: Number(seconds.toFixed(3)),
-      }));
+      console.log(
+        JSON.stringify({
+          output,
+          words: s.count,
+          dim: s.dim,
+          dtype: s.dtype,
+          format: s.format,
+          read: s.read,
+          not_in_vocab: s.filtered,
+          duplicates: s.duplicates,
+          has_unk: s.unkIndex >= 0,
+          bytes: s.fileBytes,
+          seconds: Number(seconds.toFixed(3)),
+        }),
+      );
       return 0;
     }
     process.stderr.write(
       `${output}: ${s.count} words x ${s.dim} ${s.dtype} from ${s.format} (${s.read} read, ${s.filtered} not in vocab, ` +
-      `${s.duplicates} duplicates${s.unkIndex >= 0 ? ', has <unk>' : ''}), ${(s.fileBytes / 1e6).toFixed(1)} MB ` +
-      `in ${seconds.toFixed(1)} s\n`);
+        `${s.duplicates} duplicates${s.unkIndex >= 0 ? ', has <unk>' : ''}), ${(s.fileBytes / 1e6).toFixed(1)} MB ` +
+        `in ${seconds.toFixed(1)} s\n`,
+    );
     return 0;
   } finally {
     bar.stop();
@@ -193,23 +212,44 @@ async function info(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('info needs one FILE');
   const store = openEmbeddedStore(positionals[0]!, { cacheBytes: 0, verify: values.verify ?? false });
   const h = store.header;
-  process.stdout.write(JSON.stringify({
-    file: positionals[0], words: store.size, dim: store.dim, dtype: store.dtype,
-    unk: store.unkRow >= 0 ? store.wordAt(store.unkRow) : null, bytes: h.fileBytes, tableSlots: h.tableSlots,
-    verified: values.verify ?? false, metadata: store.metadata(),
-  }, null, 2) + '\n');
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        file: positionals[0],
+        words: store.size,
+        dim: store.dim,
+        dtype: store.dtype,
+        unk: store.unkRow >= 0 ? store.wordAt(store.unkRow) : null,
+        bytes: h.fileBytes,
+        tableSlots: h.tableSlots,
+        verified: values.verify ?? false,
+        metadata: store.metadata(),
+      },
+      null,
+      2,
+    )}\n`,
+  );
   store.close();
   return 0;
 }
 
 async function upload(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags({
-    args: argv, allowPositionals: true,
+    args: argv,
+    allowPositionals: true,
     options: {
-      table: { type: 'string' }, endpoint: { type: 'string' }, region: { type: 'string' },
-      layout: { type: 'string' }, dtype: { type: 'string' }, create: { type: 'boolean' },
-      concurrency: { type: 'string' }, checkpoint: { type: 'string' }, restart: { type: 'boolean' },
-      format: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean', default: false },
+      table: { type: 'string' },
+      endpoint: { type: 'string' },
+      region: { type: 'string' },
+      layout: { type: 'string' },
+      dtype: { type: 'string' },
+      create: { type: 'boolean' },
+      concurrency: { type: 'string' },
+      checkpoint: { type: 'string' },
+      restart: { type: 'boolean' },
+      format: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      json: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError('upload needs one input file');
@@ -228,26 +268,43 @@ async function upload(argv: string[]): Promise<number> {
   const bar = await progressBar(values.quiet ?? false, 'upload', 'words');
   try {
     const s = await uploadVectors(positionals[0], {
-      table: values.table, layout, dtype, endpoint: values.endpoint,
+      table: values.table,
+      layout,
+      dtype,
+      endpoint: values.endpoint,
       region: values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (values.endpoint ? 'us-east-1' : undefined),
-      create: values.create ?? false, concurrency: positiveInt('--concurrency', values.concurrency),
-      checkpoint: values.checkpoint, restart: values.restart ?? false,
+      create: values.create ?? false,
+      concurrency: positiveInt('--concurrency', values.concurrency),
+      checkpoint: values.checkpoint,
+      restart: values.restart ?? false,
       format: oneOf('--format', values.format, ['auto', ...INPUT_FORMATS] as const) as InputFormat | 'auto' | undefined,
       signal: stop.signal,
       onProgress: (p) => (p.total ? bar.update(p.done, p.total, '') : bar.update(p.bytes / 1e6, p.totalBytes / 1e6, `${p.done} words`)),
     });
     bar.stop();
     if (values.json) {
-      console.log(JSON.stringify({
-        table: s.table, completed: s.completed, done: s.done, written: s.written, layout: s.layout, dtype: s.dtype ?? null,
-        item_bytes: s.itemBytes, resumed_from: s.resumedFrom ?? null, skipped: s.skipped, retries: s.retries, checkpoint: s.completed ? null : s.checkpoint,
-      }));
+      console.log(
+        JSON.stringify({
+          table: s.table,
+          completed: s.completed,
+          done: s.done,
+          written: s.written,
+          layout: s.layout,
+          dtype: s.dtype ?? null,
+          item_bytes: s.itemBytes,
+          resumed_from: s.resumedFrom ?? null,
+          skipped: s.skipped,
+          retries: s.retries,
+          checkpoint: s.completed ? null : s.checkpoint,
+        }),
+      );
       return s.completed ? 0 : 130;
     }
     process.stderr.write(
       `${s.table}: ${s.completed ? 'done' : `stopped at record ${s.done} (checkpoint ${s.checkpoint}; run again to resume)`}; ` +
-      `${s.written} items written (${s.layout}${s.dtype ? ` ${s.dtype}` : ''}, ${(s.itemBytes / Math.max(1, s.written)).toFixed(0)} bytes/item)` +
-      `${s.resumedFrom ? `, resumed from record ${s.resumedFrom}` : ''}, ${s.skipped} skipped, ${s.retries} retries\n`);
+        `${s.written} items written (${s.layout}${s.dtype ? ` ${s.dtype}` : ''}, ${(s.itemBytes / Math.max(1, s.written)).toFixed(0)} bytes/item)` +
+        `${s.resumedFrom ? `, resumed from record ${s.resumedFrom}` : ''}, ${s.skipped} skipped, ${s.retries} retries\n`,
+    );
     return s.completed ? 0 : 130;
   } finally {
     bar.stop();
@@ -267,18 +324,29 @@ async function progressBar(quiet: boolean, label: string, unit: string): Promise
   const mod = await import('cli-progress').catch(() => null);
   if (!mod) return silent;
   const cp = (mod as { default?: typeof import('cli-progress') }).default ?? (mod as typeof import('cli-progress'));
-  const bar = new cp.SingleBar({
-    stream: process.stderr, clearOnComplete: false, hideCursor: true,
-    format: `${label} |{bar}| {percentage}% | {value}/{total} ${unit} | {note} | eta {eta_formatted}`,
-    formatValue: (v: number, _o: unknown, type: string) => (type === 'value' || type === 'total' ? (unit === 'MB' ? v.toFixed(0) : String(Math.round(v))) : String(v)),
-  }, cp.Presets.shades_classic);
+  const bar = new cp.SingleBar(
+    {
+      stream: process.stderr,
+      clearOnComplete: false,
+      hideCursor: true,
+      format: `${label} |{bar}| {percentage}% | {value}/{total} ${unit} | {note} | eta {eta_formatted}`,
+      formatValue: (v: number, _o: unknown, type: string) =>
+        type === 'value' || type === 'total' ? (unit === 'MB' ? v.toFixed(0) : String(Math.round(v))) : String(v),
+    },
+    cp.Presets.shades_classic,
+  );
   let started = false;
   let stopped = false;
   return {
     update(value, total, note) {
       if (stopped) return;
-      if (!started) { bar.start(total, value, { note }); started = true; }
-      else { bar.setTotal(total); bar.update(value, { note }); }
+      if (!started) {
+        bar.start(total, value, { note });
+        started = true;
+      } else {
+        bar.setTotal(total);
+        bar.update(value, { note });
+      }
     },
     stop() {
       if (started && !stopped) bar.stop();

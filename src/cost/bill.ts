@@ -106,7 +106,8 @@ export function costPerMillion(options: CostOptions): CostPerMillion {
     computeUsd: bill.computeUsd * scale,
     requestUsd: bill.requestUsd * scale,
     totalUsd: bill.totalUsd * scale,
-    effectiveUsdPerGbSecond: month * g > 0 ? computeChargeUsd(month * g, options.arch, prices) / (month * g) : prices.computeTiers[options.arch][0].usdPerGbSecond,
+    effectiveUsdPerGbSecond:
+      month * g > 0 ? computeChargeUsd(month * g, options.arch, prices) / (month * g) : prices.computeTiers[options.arch][0].usdPerGbSecond,
   };
 }
 

@@ -40,7 +40,9 @@ export function explainPlan(plan: Plan): string {
   const other = plan.bestOtherArch;
   if (other !== null) {
     const more = other.costPerMillionInferencesUsd / rec.costPerMillionInferencesUsd - 1;
-    s.push(`The best ${other.arch} option (${other.memoryMb} MB${batchesVary ? `, batch ${other.batch}` : ''}) costs ${more < 0.005 ? 'about the same' : `${pct(more)} more`} at ${usd(other.costPerMillionInferencesUsd)}.`);
+    s.push(
+      `The best ${other.arch} option (${other.memoryMb} MB${batchesVary ? `, batch ${other.batch}` : ''}) costs ${more < 0.005 ? 'about the same' : `${pct(more)} more`} at ${usd(other.costPerMillionInferencesUsd)}.`,
+    );
   } else if (arches.size > 1) {
     s.push(`No ${[...arches].find((a) => a !== rec.arch)} configuration meets the objective.`);
   }
@@ -50,7 +52,9 @@ export function explainPlan(plan: Plan): string {
     const step = g.stepBeyond;
     const smallest = plan.rows.filter((r) => r.arch === rec.arch && r.batch === rec.batch).reduce((a, b) => (b.memoryMb < a.memoryMb ? b : a));
     if (step === null) {
-      s.push(`${where}, every step up to the largest size measured (${g.paysOffUpToMb} MB) still paid for itself; measure larger sizes to find where it stops.`);
+      s.push(
+        `${where}, every step up to the largest size measured (${g.paysOffUpToMb} MB) still paid for itself; measure larger sizes to find where it stops.`,
+      );
     } else {
       const faster = -step.latencyChange;
       const priceRatio = step.toMb / step.fromMb;
@@ -66,19 +70,24 @@ export function explainPlan(plan: Plan): string {
     }
     if (rec.memoryMb > g.paysOffUpToMb) {
       const cheap = plan.rows.find((r) => r.arch === rec.arch && r.batch === rec.batch && r.memoryMb === g.paysOffUpToMb);
-      if (cheap !== undefined) s.push(`The objective is what needs ${rec.memoryMb} MB: ${cheap.memoryMb} MB would be cheaper (${usd(cheap.costPerMillionInferencesUsd)}) but its p99 of ${ms(cheap.p99Ms)} misses it.`);
+      if (cheap !== undefined)
+        s.push(
+          `The objective is what needs ${rec.memoryMb} MB: ${cheap.memoryMb} MB would be cheaper (${usd(cheap.costPerMillionInferencesUsd)}) but its p99 of ${ms(cheap.p99Ms)} misses it.`,
+        );
     }
     if (g.latencyFloorMemoryMb !== g.paysOffUpToMb && g.latencyFloorMemoryMb < (g.steps.at(-1)?.toMb ?? g.latencyFloorMemoryMb)) {
       s.push(`Beyond ${g.latencyFloorMemoryMb} MB latency hardly drops at all (within 5% of the best measured).`);
     }
   }
-  if (rec.batch > 1) s.push(`Each request carries ${rec.batch} sentences, so every sentence waits for the whole batch; the time spent gathering a batch is not counted.`);
+  if (rec.batch > 1)
+    s.push(`Each request carries ${rec.batch} sentences, so every sentence waits for the whole batch; the time spent gathering a batch is not counted.`);
   return s.join(' ');
 }
 
 /** The markdown table of all configurations; the recommended row is marked with ⭐. */
 export function planTable(plan: Plan): string {
-  const head = '| arch | memory (MB) | batch | p50 (ms) | p99 (ms) | billed (ms/request) | $ per 1M inferences | relative cost (vs 2 GB) | sentences/s per instance | p99 ≤ SLO |';
+  const head =
+    '| arch | memory (MB) | batch | p50 (ms) | p99 (ms) | billed (ms/request) | $ per 1M inferences | relative cost (vs 2 GB) | sentences/s per instance | p99 ≤ SLO |';
   const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|';
   const lines = plan.rows.map((r) => {
     const mark = r === plan.recommended ? ' ⭐' : '';
@@ -94,7 +103,10 @@ export function memoryFindings(plan: Plan): string[] {
   return plan.groups.map((g) => {
     const head = `${g.arch}, batch ${g.batch}: cheapest per inference at ${g.cheapestMemoryMb} MB; pays for itself up to ${g.paysOffUpToMb} MB (steps cheaper, or ≤${PAYOFF_TOLERANCE * 100}% dearer and ≥${LATENCY_FLOOR * 100}% faster)`;
     const step = g.stepBeyond;
-    const beyond = step === null ? '; no larger size measured' : `; then ${step.fromMb} -> ${step.toMb} MB: latency ${signed(step.latencyChange)}, cost per inference ${signed(step.costChange)}`;
+    const beyond =
+      step === null
+        ? '; no larger size measured'
+        : `; then ${step.fromMb} -> ${step.toMb} MB: latency ${signed(step.latencyChange)}, cost per inference ${signed(step.costChange)}`;
     return `${head}${beyond}; latency within 5% of its best from ${g.latencyFloorMemoryMb} MB`;
   });
 }
@@ -145,8 +157,19 @@ export function planJson(plan: Plan) {
       next_step:
         g.stepBeyond === null
           ? null
-          : { from_mb: g.stepBeyond.fromMb, to_mb: g.stepBeyond.toMb, latency_change: round(g.stepBeyond.latencyChange, 4), cost_change: round(g.stepBeyond.costChange, 4) },
-      steps: g.steps.map((s) => ({ from_mb: s.fromMb, to_mb: s.toMb, latency_change: round(s.latencyChange, 4), cost_change: round(s.costChange, 4), pays_off: s.paysOff })),
+          : {
+              from_mb: g.stepBeyond.fromMb,
+              to_mb: g.stepBeyond.toMb,
+              latency_change: round(g.stepBeyond.latencyChange, 4),
+              cost_change: round(g.stepBeyond.costChange, 4),
+            },
+      steps: g.steps.map((s) => ({
+        from_mb: s.fromMb,
+        to_mb: s.toMb,
+        latency_change: round(s.latencyChange, 4),
+        cost_change: round(s.costChange, 4),
+        pays_off: s.paysOff,
+      })),
     })),
     rows: plan.rows.map(rowJson),
     prices_as_of: LAMBDA_PRICES.asOf,

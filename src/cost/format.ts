@@ -38,12 +38,21 @@ export function formatCostSummary(
   if (s.requests === 0) {
     out.push('  no REPORT lines found: nothing to price.');
   } else {
-    const cold = s.cold_starts === 0 ? 'no cold starts' : `${count(s.cold_starts)} cold start${s.cold_starts === 1 ? '' : 's'} (${pct(s.cold_start_share)})${s.init_ms === null ? '' : `, INIT p50 ${ms(s.init_ms.p50)}, max ${ms(s.init_ms.max)}; cold request p50 ${ms(s.cold_total_p50_ms)}`}`;
+    const cold =
+      s.cold_starts === 0
+        ? 'no cold starts'
+        : `${count(s.cold_starts)} cold start${s.cold_starts === 1 ? '' : 's'} (${pct(s.cold_start_share)})${s.init_ms === null ? '' : `, INIT p50 ${ms(s.init_ms.p50)}, max ${ms(s.init_ms.max)}; cold request p50 ${ms(s.cold_total_p50_ms)}`}`;
     const rows: [string, string][] = [
       ['duration', `p50 ${ms(s.p50_ms)}   p90 ${ms(s.p90_ms)}   p99 ${ms(s.p99_ms)}   max ${ms(s.max_ms)}   mean ${ms(s.mean_ms)}`],
       ['cold starts', cold],
-      ['memory', `${s.memory_size_mb.map((m) => `${m} MB`).join(', ')} configured; max used ${s.max_memory_used_mb ?? 'n/a'} MB (p50 ${s.p50_memory_used_mb ?? 'n/a'} MB)`],
-      ['billed', `mean ${ms(s.billed_mean_ms)} per request${s.init_billing_added > 0 ? ` (INIT added to ${count(s.init_billing_added)} cold-start lines: billed since August 2025)` : ''}`],
+      [
+        'memory',
+        `${s.memory_size_mb.map((m) => `${m} MB`).join(', ')} configured; max used ${s.max_memory_used_mb ?? 'n/a'} MB (p50 ${s.p50_memory_used_mb ?? 'n/a'} MB)`,
+      ],
+      [
+        'billed',
+        `mean ${ms(s.billed_mean_ms)} per request${s.init_billing_added > 0 ? ` (INIT added to ${count(s.init_billing_added)} cold-start lines: billed since August 2025)` : ''}`,
+      ],
       [
         'cost per 1M',
         `${usd(s.cost_per_million_usd)} = ${usd(s.compute_per_million_usd)} compute + ${usd(s.request_per_million_usd)} requests, at $${s.usd_per_gb_second.toPrecision(6)} per GB-s${s.monthly_requests === null ? '' : ` (volume tiers at ${count(s.monthly_requests)} requests/month)`}`,

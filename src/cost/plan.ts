@@ -115,7 +115,11 @@ export function plan(
   for (const m of measurements) {
     const key = `${m.arch}/${m.memoryMb}/${m.batch}`;
     const before = seen.get(key);
-    if (before !== undefined) throw new CostInputError(m.source, `measures ${m.arch} ${m.memoryMb} MB batch ${m.batch} again (also in ${before}); give each configuration once (concatenate its logs into one file)`);
+    if (before !== undefined)
+      throw new CostInputError(
+        m.source,
+        `measures ${m.arch} ${m.memoryMb} MB batch ${m.batch} again (also in ${before}); give each configuration once (concatenate its logs into one file)`,
+      );
     seen.set(key, m.source);
   }
 

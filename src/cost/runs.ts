@@ -88,7 +88,10 @@ export function parseRuns(text: string, name: string, defaults: RunDefaults = {}
 }
 
 function parseCsv(text: string, name: string, defaults: RunDefaults): Measurement[] {
-  const lines = text.split(/\r?\n/).map((l, i) => ({ l: l.trim(), n: i + 1 })).filter(({ l }) => l !== '' && !l.startsWith('#'));
+  const lines = text
+    .split(/\r?\n/)
+    .map((l, i) => ({ l: l.trim(), n: i + 1 }))
+    .filter(({ l }) => l !== '' && !l.startsWith('#'));
   const header = lines[0].l.split(',').map((h) => h.trim());
   return lines.slice(1).map(({ l, n }) => {
     const cells = l.split(',').map((c) => c.trim());
@@ -110,7 +113,8 @@ function fromObject(item: unknown, where: string, defaults: RunDefaults): Measur
       return undefined;
     }
     const v = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;
-    if (!Number.isFinite(v) || v < 0 || (positive && v === 0)) throw new CostInputError(where, `"${key}" must be a ${positive ? 'positive' : 'non-negative'} number, not ${JSON.stringify(raw)}`);
+    if (!Number.isFinite(v) || v < 0 || (positive && v === 0))
+      throw new CostInputError(where, `"${key}" must be a ${positive ? 'positive' : 'non-negative'} number, not ${JSON.stringify(raw)}`);
     return v;
   };
   let arch = defaults.arch;
@@ -125,7 +129,18 @@ function fromObject(item: unknown, where: string, defaults: RunDefaults): Measur
   const p50Ms = num('p50_ms', true) as number;
   const p99Ms = num('p99_ms', true) as number;
   if (p99Ms < p50Ms) throw new CostInputError(where, `p99_ms (${p99Ms}) is below p50_ms (${p50Ms})`);
-  return { arch, memoryMb, batch, p50Ms, p99Ms, meanMs: num('mean_ms', false), billedMs: num('billed_ms', false), requests: num('requests', false), coldStarts: num('cold_starts', false, false), source: where };
+  return {
+    arch,
+    memoryMb,
+    batch,
+    p50Ms,
+    p99Ms,
+    meanMs: num('mean_ms', false),
+    billedMs: num('billed_ms', false),
+    requests: num('requests', false),
+    coldStarts: num('cold_starts', false, false),
+    source: where,
+  };
 }
 
 /** The architecture and batch size a file name carries, e.g. 'kim-arm64-b8.log' -> arm64, 8. */
@@ -141,7 +156,10 @@ export function tagsFromName(path: string): { arch: Arch | undefined; batch: num
 function fromReportLog(text: string, name: string, defaults: RunDefaults): Measurement[] {
   const log = parseReportLog(text);
   if (log.records.length === 0) {
-    throw new CostInputError(name, `no REPORT lines found (${log.malformedLines} malformed lines); planner inputs are REPORT logs, a JSON list of runs, or a CSV with a memory_mb column`);
+    throw new CostInputError(
+      name,
+      `no REPORT lines found (${log.malformedLines} malformed lines); planner inputs are REPORT logs, a JSON list of runs, or a CSV with a memory_mb column`,
+    );
   }
   const tags = tagsFromName(name);
   const arch = defaults.arch ?? tags.arch ?? 'x86_64';

@@ -109,7 +109,10 @@ export function summarize(
     gbs += gbSeconds(billed.ms, r.memorySizeMb);
     costUsd += invocationUsd(billed.ms, r.memorySizeMb, options.arch, prices);
   }
-  const cost = n === 0 ? undefined : costPerMillion({ gbSecondsPerRequest: gbs / n, arch: options.arch, monthlyRequests: options.monthlyRequests, freeTier: options.freeTier, prices });
+  const cost =
+    n === 0
+      ? undefined
+      : costPerMillion({ gbSecondsPerRequest: gbs / n, arch: options.arch, monthlyRequests: options.monthlyRequests, freeTier: options.freeTier, prices });
   const money = (v: number | undefined) => (v === undefined ? null : round(v, 6));
   return {
     requests: n,

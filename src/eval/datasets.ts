@@ -84,9 +84,11 @@ function jsonlRows(text: string, file: string): Row[] {
     if (typeof label !== 'number' && typeof label !== 'string') throw new EvalDataError(where, 'needs a "label" (number or class name)');
     const sentence = o.text ?? o.sentence;
     const row =
-      typeof o.question === 'string' && typeof o.answer === 'string' ? [o.question, o.answer, String(label)]
-      : typeof sentence === 'string' ? [sentence, String(label)]
-      : undefined;
+      typeof o.question === 'string' && typeof o.answer === 'string'
+        ? [o.question, o.answer, String(label)]
+        : typeof sentence === 'string'
+          ? [sentence, String(label)]
+          : undefined;
     if (!row) throw new EvalDataError(where, 'needs "text" (or "sentence") and "label", or "question", "answer" and "label"');
     rows.push(Object.assign(row, { where }));
   });

@@ -67,7 +67,12 @@ export interface RankingReport {
  * @param pytorch    PyTorch's answers for the same items, in order (optional)
  * @param batch      texts per forward pass
  */
-export function evaluateClassifier(classifier: TextClassifier, set: ClassificationSet, pytorch?: readonly PyTorchClassification[], batch = 64): ClassificationReport {
+export function evaluateClassifier(
+  classifier: TextClassifier,
+  set: ClassificationSet,
+  pytorch?: readonly PyTorchClassification[],
+  batch = 64,
+): ClassificationReport {
   const gold = set.items.map((item, i) => classIndex(item.label, classifier.labels, i));
   if (pytorch && pytorch.length !== set.items.length) {
     throw new EvalDataError('PyTorch predictions', `hold ${pytorch.length} items, the data set ${set.items.length}`);

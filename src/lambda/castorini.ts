@@ -37,7 +37,9 @@ export async function answerKim(classifier: TextClassifier, request: KimRequest)
   const timings: PhaseTimings = { embedMs: 0, inferenceMs: 0 };
   const fields = request.batch ? request.texts.map((_, i) => `inputs[${i}]`) : KIM_SINGLE;
   // the embedded store answers at once: no promise per text
-  const results = isSyncStore(classifier.vectors) ? classifier.classify(request.texts, { fields, timings }) : await classifier.classifyAsync(request.texts, { fields, timings });
+  const results = isSyncStore(classifier.vectors)
+    ? classifier.classify(request.texts, { fields, timings })
+    : await classifier.classifyAsync(request.texts, { fields, timings });
   const items = results.map((r, i) => ({
     input: request.texts[i],
     prediction: r.prediction,

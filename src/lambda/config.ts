@@ -109,7 +109,10 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, cw
   const single = kinds.length === 1;
   for (const name of ['TINYCNN_WEIGHTS', 'TINYCNN_VECTORS', 'TINYCNN_DYNAMODB_TABLE']) {
     if (!single && get(name) !== undefined) {
-      throw new ConfigError(name, `applies when TINYCNN_MODEL names one model; with ${kinds.join(' and ')} use TINYCNN_KIM_${name.slice(8)} / TINYCNN_SM_${name.slice(8)}`);
+      throw new ConfigError(
+        name,
+        `applies when TINYCNN_MODEL names one model; with ${kinds.join(' and ')} use TINYCNN_KIM_${name.slice(8)} / TINYCNN_SM_${name.slice(8)}`,
+      );
     }
   }
   const path = (value: string) => (value.startsWith('/') ? value : `${cwd.replace(/\/+$/, '')}/${value}`);
@@ -135,9 +138,11 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, cw
   const metrics = get('TINYCNN_METRICS') ?? '0';
   if (metrics !== '1' && metrics !== '0') throw new ConfigError('TINYCNN_METRICS', `must be 1 or 0, not "${metrics}"`);
   const logFormat = (get('AWS_LAMBDA_LOG_FORMAT') ?? 'Text').toLowerCase();
-  if (logFormat !== 'json' && logFormat !== 'text') throw new ConfigError('AWS_LAMBDA_LOG_FORMAT', `must be JSON or Text, not "${get('AWS_LAMBDA_LOG_FORMAT')}"`);
+  if (logFormat !== 'json' && logFormat !== 'text')
+    throw new ConfigError('AWS_LAMBDA_LOG_FORMAT', `must be JSON or Text, not "${get('AWS_LAMBDA_LOG_FORMAT')}"`);
   const logLevel = (get('AWS_LAMBDA_LOG_LEVEL') ?? 'INFO').toUpperCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError('AWS_LAMBDA_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, not "${get('AWS_LAMBDA_LOG_LEVEL')}"`);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    throw new ConfigError('AWS_LAMBDA_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, not "${get('AWS_LAMBDA_LOG_LEVEL')}"`);
   let corsOrigins: CorsOrigins;
   try {
     corsOrigins = parseCorsOrigins(get('TINYCNN_CORS_ORIGINS'));
@@ -157,7 +162,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>, cw
     verify: verify === '1',
     logFormat,
     logLevel: logLevel as LogLevel,
-    metrics: metrics === '1' ? { namespace: get('TINYCNN_METRICS_NAMESPACE') ?? 'tinycnn', functionName: get('AWS_LAMBDA_FUNCTION_NAME') ?? 'tinycnn' } : undefined,
+    metrics:
+      metrics === '1' ? { namespace: get('TINYCNN_METRICS_NAMESPACE') ?? 'tinycnn', functionName: get('AWS_LAMBDA_FUNCTION_NAME') ?? 'tinycnn' } : undefined,
     corsOrigins,
     files: nodeFiles,
   };

@@ -33,9 +33,13 @@ const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
  */
 export function parseCorsOrigins(value: string | undefined): CorsOrigins {
   if (value === undefined || value.trim() === '*') return '*';
-  const origins = value.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  const origins = value
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
   for (const origin of origins) {
-    if (!ORIGIN.test(origin)) throw new TinyCnnError('CORS_INVALID', `"${origin}" is not an origin (scheme://host[:port], e.g. https://app.example); use * or a comma-separated list`);
+    if (!ORIGIN.test(origin))
+      throw new TinyCnnError('CORS_INVALID', `"${origin}" is not an origin (scheme://host[:port], e.g. https://app.example); use * or a comma-separated list`);
   }
   if (origins.length === 0) throw new TinyCnnError('CORS_INVALID', 'is empty; use * or a comma-separated list of origins');
   return origins;

@@ -81,20 +81,42 @@ export async function createHandler(config: LambdaConfig, options: InitOptions =
     const requestId = context?.awsRequestId ?? request?.requestId;
     const answer = answered?.answer;
     if (requestLog && logger.enabled('INFO')) {
-      logger.log('INFO', 'tinycnn request', {
-        method: request?.method,
-        path: request?.path,
-        status: response.statusCode,
-        cold_start: coldStart,
-        backend: runtime.flavour,
-        model: answered?.model,
-        duration_ms: round(performance.now() - start),
-        ...(answer === undefined ? {} : { embed_ms: round(answer.embedMs), inference_ms: round(answer.inferenceMs), batch_size: answer.items.length, tokens: answer.tokens, unknown_tokens: answer.unknownTokens }),
-        ...(coldStart ? { init_ms: round(runtime.initMs) } : {}),
-      }, requestId);
+      logger.log(
+        'INFO',
+        'tinycnn request',
+        {
+          method: request?.method,
+          path: request?.path,
+          status: response.statusCode,
+          cold_start: coldStart,
+          backend: runtime.flavour,
+          model: answered?.model,
+          duration_ms: round(performance.now() - start),
+          ...(answer === undefined
+            ? {}
+            : {
+                embed_ms: round(answer.embedMs),
+                inference_ms: round(answer.inferenceMs),
+                batch_size: answer.items.length,
+                tokens: answer.tokens,
+                unknown_tokens: answer.unknownTokens,
+              }),
+          ...(coldStart ? { init_ms: round(runtime.initMs) } : {}),
+        },
+        requestId,
+      );
     }
     if (config.metrics !== undefined) {
-      const inference = answer === undefined ? undefined : { inferenceMs: answer.inferenceMs, embedMs: answer.embedMs, tokens: answer.tokens, unknownTokens: answer.unknownTokens, batchSize: answer.items.length };
+      const inference =
+        answer === undefined
+          ? undefined
+          : {
+              inferenceMs: answer.inferenceMs,
+              embedMs: answer.embedMs,
+              tokens: answer.tokens,
+              unknownTokens: answer.unknownTokens,
+              batchSize: answer.items.length,
+            };
       const members: Record<string, string | number> = { backend: runtime.flavour, status: response.statusCode };
       if (answered?.model !== undefined) members.model = answered.model;
       if (requestId !== undefined) members.requestId = requestId;
@@ -118,7 +140,9 @@ async function route(runtime: Runtime, request: HttpRequest, start: number, cold
   const methods = ROUTES[path];
   if (methods === undefined) throw new HttpError(404, 'NOT_FOUND', `no route ${request.path}; POST /kim, POST /sm, POST / or GET /health`);
   if (!methods.includes(request.method)) {
-    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${request.path}; use ${methods.join(', ')}`, { Allow: methods.join(', ') });
+    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${request.path}; use ${methods.join(', ')}`, {
+      Allow: methods.join(', '),
+    });
   }
   if (request.method === 'OPTIONS') return { response: preflightResponse() };
   if (path === '/health') return { response: jsonResponse(200, health(runtime)) };
@@ -127,9 +151,10 @@ async function route(runtime: Runtime, request: HttpRequest, start: number, cold
   const kind = modelFor(runtime, path, body);
   const served = runtime.models.get(kind)!;
   const { classifier, ranker } = runtime;
-  const answer: Answer = classifier !== undefined && kind === 'kim'
-    ? await answerKim(classifier, readKimRequest(body, runtime.config.maxBatch))
-    : await answerSm(ranker!, readSmRequest(body, runtime.config.maxBatch, { count: ranker!.extFeatures, computed: ranker!.computesExtFeatures }));
+  const answer: Answer =
+    classifier !== undefined && kind === 'kim'
+      ? await answerKim(classifier, readKimRequest(body, runtime.config.maxBatch))
+      : await answerSm(ranker!, readSmRequest(body, runtime.config.maxBatch, { count: ranker!.extFeatures, computed: ranker!.computesExtFeatures }));
   const timings = {
     t_overall: (performance.now() - start) / 1000,
     t_sent_embedding: answer.embedMs / 1000,
@@ -175,7 +200,14 @@ function health(runtime: Runtime): Record<string, unknown> {
   const models: Record<string, unknown> = {};
   for (const [kind, served] of runtime.models) {
     const spec = served.model.spec;
-    models[kind] = { file: served.name, title: served.model.architecture.title, labels: spec.labels, dim: spec.dim, vectors: shortName(served.vectors.name), tokenizer: served.model.metadata['tinycnn.tokenizer'] ?? 'clean_str_sst' };
+    models[kind] = {
+      file: served.name,
+      title: served.model.architecture.title,
+      labels: spec.labels,
+      dim: spec.dim,
+      vectors: shortName(served.vectors.name),
+      tokenizer: served.model.metadata['tinycnn.tokenizer'] ?? 'clean_str_sst',
+    };
   }
   const { maxBatch, maxTokens, maxBodyBytes } = runtime.config;
   return { status: 'ok', backend: runtime.flavour, models, limits: { max_batch: maxBatch, max_tokens: maxTokens, max_body_bytes: maxBodyBytes } };

@@ -49,7 +49,12 @@ type Unit = 'Count' | 'Milliseconds';
  * @param context   plain members to carry along (model, backend, status, requestId)
  * @param timestamp milliseconds since the epoch (default now)
  */
-export function metricsDocument(target: MetricsTarget, measured: InvocationMetrics, context: Readonly<Record<string, string | number>>, timestamp = Date.now()): Record<string, unknown> {
+export function metricsDocument(
+  target: MetricsTarget,
+  measured: InvocationMetrics,
+  context: Readonly<Record<string, string | number>>,
+  timestamp = Date.now(),
+): Record<string, unknown> {
   const values: [string, Unit, number][] = [['ColdStart', 'Count', measured.coldStart ? 1 : 0]];
   if (measured.coldStart) values.push(['InitMs', 'Milliseconds', round(measured.initMs)]);
   const inference = measured.inference;

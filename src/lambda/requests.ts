@@ -106,7 +106,8 @@ function pair(item: unknown, field: string, needs: ExtFeatureNeeds): SmPair {
     if (item.length !== 2) throw new HttpError(400, 'INVALID_FIELD', `"${field}" must be [question, answer] or {"sent1", "sent2"}`);
     return { sent1: text(item[0], `${field}[0]`), sent2: text(item[1], `${field}[1]`), ext: ext(undefined, at('ext'), needs) };
   }
-  if (typeof item !== 'object' || item === null) throw new HttpError(400, 'INVALID_FIELD', `"${field}" must be {"sent1": "...", "sent2": "..."}, not ${describe(item)}`);
+  if (typeof item !== 'object' || item === null)
+    throw new HttpError(400, 'INVALID_FIELD', `"${field}" must be {"sent1": "...", "sent2": "..."}, not ${describe(item)}`);
   const record = item as Record<string, unknown>;
   for (const name of ['sent1', 'sent2']) {
     if (!has(record, name)) throw new HttpError(400, 'MISSING_FIELD', `missing field "${at(name)}": send {"sent1": "question", "sent2": "answer"}`);

@@ -85,7 +85,12 @@ export async function initRuntime(config: LambdaConfig, options: InitOptions = {
   const models = new Map<ModelKind, ServedModel>();
   const pipelines: { kim?: TextClassifier; sm?: PairRanker } = {};
   for (const modelConfig of config.models) {
-    const model = loadModel(config.files.readWeights(modelConfig.weights), { name: modelConfig.weights, backend, verify: config.verify, batch: config.maxBatch });
+    const model = loadModel(config.files.readWeights(modelConfig.weights), {
+      name: modelConfig.weights,
+      backend,
+      verify: config.verify,
+      batch: config.maxBatch,
+    });
     const vectors = options.openStore
       ? await options.openStore(modelConfig, config, model.spec.dim)
       : await openVectorStore(modelConfig, config, model.spec.dim, options.dynamodb);
@@ -93,14 +98,20 @@ export async function initRuntime(config: LambdaConfig, options: InitOptions = {
       Object.assign(pipelines, { [modelConfig.kind]: PIPELINES[modelConfig.kind](model, vectors, config.maxTokens) });
     } catch (error) {
       if (!(error instanceof PipelineError && error.code === 'WRONG_TASK')) throw error;
-      throw new ConfigError(`TINYCNN_${modelConfig.kind.toUpperCase()}_WEIGHTS`, `${modelConfig.weights} holds a ${model.architecture.title}, not the ${modelConfig.kind} model`);
+      throw new ConfigError(
+        `TINYCNN_${modelConfig.kind.toUpperCase()}_WEIGHTS`,
+        `${modelConfig.weights} holds a ${model.architecture.title}, not the ${modelConfig.kind} model`,
+      );
     }
     models.set(modelConfig.kind, { kind: modelConfig.kind, name: shortName(modelConfig.weights), model, vectors });
   }
   const initMs = performance.now() - start;
   if (logger.format === 'text') {
     const described = [...models.values()].map((m) => describeModel(m, config.verify)).join(' ');
-    logger.log('INFO', `tinycnn INIT backend=${backend.flavour} ${described} max_batch=${config.maxBatch} max_tokens=${config.maxTokens} init_ms=${initMs.toFixed(1)}`);
+    logger.log(
+      'INFO',
+      `tinycnn INIT backend=${backend.flavour} ${described} max_batch=${config.maxBatch} max_tokens=${config.maxTokens} init_ms=${initMs.toFixed(1)}`,
+    );
   } else {
     logger.log('INFO', 'tinycnn INIT', {
       backend: backend.flavour,

@@ -72,7 +72,8 @@ function pair(line: string, file: string, n: number): { sent1: string; sent2: st
     throw new DataFileError(file, `line ${n}: a JSON line needs "sent1" and "sent2" (or "question" and "answer") strings`);
   }
   const parts = line.split('\t').map((p) => p.trim());
-  if (parts.length !== 2 || parts[0] === '' || parts[1] === '') throw new DataFileError(file, `line ${n}: expected "question<TAB>answer", got ${parts.length} tab-separated field(s)`);
+  if (parts.length !== 2 || parts[0] === '' || parts[1] === '')
+    throw new DataFileError(file, `line ${n}: expected "question<TAB>answer", got ${parts.length} tab-separated field(s)`);
   return { sent1: parts[0], sent2: parts[1] };
 }
 

@@ -57,13 +57,18 @@ function stats(s: SmallStats | null): string {
 
 /** A warm or cold run as a few lines of text. */
 export function sequentialText(r: SequentialResult): string {
-  const lines = [`${r.protocol === 'warm' ? 'Warm' : 'Cold'} protocol: ${r.ok}/${r.requests} ok${Object.keys(r.errors).length > 0 ? ` (errors: ${errorText(r.errors)}, timeouts: ${r.errors.timeout ?? 0})` : ''}`];
+  const lines = [
+    `${r.protocol === 'warm' ? 'Warm' : 'Cold'} protocol: ${r.ok}/${r.requests} ok${Object.keys(r.errors).length > 0 ? ` (errors: ${errorText(r.errors)}, timeouts: ${r.errors.timeout ?? 0})` : ''}`,
+  ];
   lines.push(`  round trip        ${stats(r.latency)}`);
   if (r.startup !== null) lines.push(`  process startup   ${stats(r.startup)}`);
   if (r.cold_total !== null) lines.push(`  startup + request ${stats(r.cold_total)}`);
   if (r.init_duration !== null) lines.push(`  Init Duration     ${stats(r.init_duration)}`);
   if (r.server.t_overall.count > 0) lines.push(`  server t_overall  ${stats(r.server.t_overall)}`);
-  if (r.server.t_inference.count > 0) lines.push(`  server split      t_sent_embedding p50 ${n(r.server.t_sent_embedding.p50_ms, 3)} ms, t_inference p50 ${n(r.server.t_inference.p50_ms, 3)} ms`);
+  if (r.server.t_inference.count > 0)
+    lines.push(
+      `  server split      t_sent_embedding p50 ${n(r.server.t_sent_embedding.p50_ms, 3)} ms, t_inference p50 ${n(r.server.t_inference.p50_ms, 3)} ms`,
+    );
   if (r.reported_cold_starts > 0 || r.protocol === 'cold') lines.push(`  cold_start: true  in ${r.reported_cold_starts} of ${r.ok} answers`);
   lines.push(`  cost per 1M       ${usd(r.cost_per_million_usd)} (billed mean ${n(r.billed_mean_ms)} ms)`);
   for (const note of r.notes) lines.push(`  note: ${note}`);

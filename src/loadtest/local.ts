@@ -54,11 +54,16 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     clearTimeout(timer);
   };
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => fail(`did not print "listening on http://..." within ${options.startTimeoutMs ?? 30_000} ms`), options.startTimeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () => fail(`did not print "listening on http://..." within ${options.startTimeoutMs ?? 30_000} ms`),
+      options.startTimeoutMs ?? 30_000,
+    );
     const fail = (why: string) => {
       clearTimeout(timer);
       void stop();
-      reject(new LoadTestError(`local server (${[cmd, ...args].join(' ')}) ${why}${stderr.length > 0 ? `:\n${stderr.join('\n')}` : ''}`, 'LOCAL_SERVER_FAILED'));
+      reject(
+        new LoadTestError(`local server (${[cmd, ...args].join(' ')}) ${why}${stderr.length > 0 ? `:\n${stderr.join('\n')}` : ''}`, 'LOCAL_SERVER_FAILED'),
+      );
     };
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);

@@ -69,7 +69,13 @@ function small(values: number[]): SmallStats {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Collects outcomes into a {@link SequentialResult}. `billed` holds billed ms per successful request. */
-function summarizeRun(protocol: 'warm' | 'cold', outcomes: Outcome[], billed: number[], options: SequentialOptions, extra: Partial<SequentialResult>): SequentialResult {
+function summarizeRun(
+  protocol: 'warm' | 'cold',
+  outcomes: Outcome[],
+  billed: number[],
+  options: SequentialOptions,
+  extra: Partial<SequentialResult>,
+): SequentialResult {
   const good = outcomes.filter((o) => o.ok);
   const errors: Record<string, number> = {};
   for (const o of outcomes) if (!o.ok) errors[o.errorKind ?? 'error'] = (errors[o.errorKind ?? 'error'] ?? 0) + 1;
@@ -81,13 +87,18 @@ function summarizeRun(protocol: 'warm' | 'cold', outcomes: Outcome[], billed: nu
     ok: good.length,
     errors,
     latency: small(good.map((o) => o.latencyMs)),
-    server: { t_overall: small(pick((o) => o.timings?.overallMs)), t_sent_embedding: small(pick((o) => o.timings?.embeddingMs)), t_inference: small(pick((o) => o.timings?.inferenceMs)) },
+    server: {
+      t_overall: small(pick((o) => o.timings?.overallMs)),
+      t_sent_embedding: small(pick((o) => o.timings?.embeddingMs)),
+      t_inference: small(pick((o) => o.timings?.inferenceMs)),
+    },
     reported_cold_starts: good.filter((o) => o.timings?.coldStart === true).length,
     startup: null,
     cold_total: null,
     init_duration: null,
     billed_mean_ms: round(meanBilled ?? NaN),
-    cost_per_million_usd: meanBilled === null ? null : round(costPerMillion({ gbSecondsPerRequest: gbSeconds(meanBilled, options.memoryMb), arch: options.arch }).totalUsd, 6),
+    cost_per_million_usd:
+      meanBilled === null ? null : round(costPerMillion({ gbSecondsPerRequest: gbSeconds(meanBilled, options.memoryMb), arch: options.arch }).totalUsd, 6),
     notes: [],
     ...extra,
   };
@@ -190,6 +201,7 @@ export async function runColdRemote(
       'cost here is from t_overall only: INIT is billed too, so price cold starts from their CloudWatch REPORT lines with tinycnn cost',
     ],
   });
-  if (result.reported_cold_starts < result.ok) result.notes.push(`only ${result.reported_cold_starts} of ${result.ok} answers said cold_start: true — the command may not force a new environment`);
+  if (result.reported_cold_starts < result.ok)
+    result.notes.push(`only ${result.reported_cold_starts} of ${result.ok} answers said cold_start: true — the command may not force a new environment`);
   return result;
 }

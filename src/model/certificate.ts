@@ -53,8 +53,11 @@ export function readProbe(
   const slots = architecture.slots(spec);
   const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 1 && (n as number) <= 4096;
   const wellFormed =
-    probe.generator === 'mulberry32' && Number.isSafeInteger(probe.seed) && Array.isArray(probe.logits) &&
-    probe.logits.length === spec.classes && probe.logits.every((v) => typeof v === 'number') &&
+    probe.generator === 'mulberry32' &&
+    Number.isSafeInteger(probe.seed) &&
+    Array.isArray(probe.logits) &&
+    probe.logits.length === spec.classes &&
+    probe.logits.every((v) => typeof v === 'number') &&
     slots.every((slot) => count(probe[slot.probeKey]));
   if (!wellFormed) throw new WeightFileError(file, `metadata tinycnn.probe is not a certificate tinycnn understands: ${raw.slice(0, 120)}`);
 

@@ -50,7 +50,10 @@ export interface Prediction {
  */
 export function loadModel(bytes: Uint8Array, options: LoadOptions = {}): Model {
   if (!(bytes instanceof Uint8Array)) {
-    throw new WeightFileError(String(bytes), 'loadModel takes the file\'s bytes here; a path needs file access: import tinycnn under Node (its "node" entry reads paths)');
+    throw new WeightFileError(
+      String(bytes),
+      'loadModel takes the file\'s bytes here; a path needs file access: import tinycnn under Node (its "node" entry reads paths)',
+    );
   }
   const file = options.name ?? '<bytes>';
   const weights = readSafetensors(bytes, file);

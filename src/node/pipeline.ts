@@ -93,5 +93,9 @@ function openVectors(options: PipelineOptions, fallback: ShippedModelName, dimOf
     if (store.dim === dim) return store;
     void store.close();
   }
-  throw new PipelineError('UNKNOWN_MODEL', options.weights instanceof Uint8Array ? '<bytes>' : options.weights, `no shipped word vectors are ${dim}-d (${files.join(', ')}); pass "vectors"`);
+  throw new PipelineError(
+    'UNKNOWN_MODEL',
+    options.weights instanceof Uint8Array ? '<bytes>' : options.weights,
+    `no shipped word vectors are ${dim}-d (${files.join(', ')}); pass "vectors"`,
+  );
 }

@@ -70,9 +70,12 @@ export function mapToStateDict(model: OnnxModel, file: string): MappedModel {
   } else if (convs.length === 2 && denses.length === 2 && acts.every((a) => a === 'Tanh')) {
     mapped = sm(ctx, convs, denses);
   } else {
-    throw new ConversionError(file, `the graph has ${convs.length} Conv (followed by ${acts.join(', ') || '-'}) and ` +
-      `${denses.length} dense layer(s); tinycnn converts Kim CNN (3 Conv + Relu, 1 dense) or SM CNN ` +
-      '(2 Conv + Tanh, 2 dense) only');
+    throw new ConversionError(
+      file,
+      `the graph has ${convs.length} Conv (followed by ${acts.join(', ') || '-'}) and ` +
+        `${denses.length} dense layer(s); tinycnn converts Kim CNN (3 Conv + Relu, 1 dense) or SM CNN ` +
+        '(2 Conv + Tanh, 2 dense) only',
+    );
   }
   checkMaxOverTime(ctx, convs.length);
   checkNothingLeft(ctx);
@@ -87,16 +90,24 @@ function kim(ctx: LayerContext, convs: ConvLayer[], fc: DenseLayer): MappedModel
   for (const c of ordered) {
     const [f, ch, , d] = c.weight.shape;
     if (f !== filters || ch !== channels || d !== dim) {
-      fail(ctx, c.node, `weight ${JSON.stringify(c.weight.shape)} differs from the first Conv's ${JSON.stringify(ordered[0].weight.shape)} ` +
-        'in filters, channels or width; Kim CNN branches share them');
+      fail(
+        ctx,
+        c.node,
+        `weight ${JSON.stringify(c.weight.shape)} differs from the first Conv's ${JSON.stringify(ordered[0].weight.shape)} ` +
+          'in filters, channels or width; Kim CNN branches share them',
+      );
     }
   }
   if (channels !== 1 && channels !== 2) fail(ctx, ordered[0].node, `${channels} input channels; Kim CNN has 1 (static) or 2 (multichannel)`);
   const [classes, features] = fc.weight.shape;
   if (features !== 3 * filters) fail(ctx, fc.node, `dense layer takes ${features} features, expected 3 x ${filters} = ${3 * filters}`);
   const config: KimConfig = {
-    mode: channels === 2 ? 'multichannel' : 'static', channels, filters, dim,
-    kernel_sizes: ordered.map((c) => c.weight.shape[2]), classes,
+    mode: channels === 2 ? 'multichannel' : 'static',
+    channels,
+    filters,
+    dim,
+    kernel_sizes: ordered.map((c) => c.weight.shape[2]),
+    classes,
   };
   const tensors = ordered.flatMap((c, i) => layerTensors(names[i], c));
   tensors.push(...layerTensors('fc1', fc));
@@ -112,8 +123,11 @@ function sm(ctx: LayerContext, convs: ConvLayer[], denses: DenseLayer[]): Mapped
   const [filters, channels, k, dim] = ordered[0].weight.shape;
   const other = ordered[1].weight.shape;
   if (channels !== 1 || other.some((d, i) => d !== ordered[0].weight.shape[i])) {
-    fail(ctx, ordered[1].node, `Conv weights ${JSON.stringify(ordered[0].weight.shape)} and ${JSON.stringify(other)}; ` +
-      'SM CNN has two same-shape single-channel towers');
+    fail(
+      ctx,
+      ordered[1].node,
+      `Conv weights ${JSON.stringify(ordered[0].weight.shape)} and ${JSON.stringify(other)}; SM CNN has two same-shape single-channel towers`,
+    );
   }
   const dense = byHints(denses, ['combined_feature_vector', 'hidden']) ?? denses;
   const [width, features] = dense[0].weight.shape;
@@ -125,8 +139,10 @@ function sm(ctx: LayerContext, convs: ConvLayer[], denses: DenseLayer[]): Mapped
   if (hiddenIn !== width) fail(ctx, dense[1].node, `second dense layer takes ${hiddenIn} features, expected ${width}`);
   const config: SmConfig = { filters, dim, k, ext_feats: features === 2 * filters + 4, classes };
   const tensors = [
-    ...layerTensors('conv_q', ordered[0]), ...layerTensors('conv_a', ordered[1]),
-    ...layerTensors('combined_feature_vector', dense[0]), ...layerTensors('hidden', dense[1]),
+    ...layerTensors('conv_q', ordered[0]),
+    ...layerTensors('conv_a', ordered[1]),
+    ...layerTensors('combined_feature_vector', dense[0]),
+    ...layerTensors('hidden', dense[1]),
   ];
   return { architecture: 'SMModel', config, tensors, notes: ctx.notes };
 }
@@ -156,8 +172,11 @@ function layerTensors(prefix: string, layer: { weight: LayerTensor; bias: LayerT
 function checkMaxOverTime(ctx: LayerContext, convs: number): void {
   const maxes = ctx.index.graph.nodes.filter((n) => n.opType === 'ReduceMax').length;
   if (maxes < convs) {
-    throw new ConversionError(ctx.file, `found ${maxes} ReduceMax for ${convs} Conv: the max over time is missing; ` +
-      'export with a forward that uses torch.amax(x, dim=2) after each convolution');
+    throw new ConversionError(
+      ctx.file,
+      `found ${maxes} ReduceMax for ${convs} Conv: the max over time is missing; ` +
+        'export with a forward that uses torch.amax(x, dim=2) after each convolution',
+    );
   }
 }
 
@@ -166,9 +185,12 @@ function checkNothingLeft(ctx: LayerContext): void {
   for (const [name, t] of ctx.index.constants) {
     const numel = t.dims.reduce((a, b) => a * b, 1);
     if (FLOAT_TYPES.has(t.dataType) && numel > 1 && !ctx.used.has(name)) {
-      throw new ConversionError(ctx.file, `float tensor of shape ${JSON.stringify(t.dims)} is not a weight of a Conv or ` +
-        'dense layer (an embedding table? tinycnn takes word vectors as input: export the model without its embedding)',
-        { tensor: name });
+      throw new ConversionError(
+        ctx.file,
+        `float tensor of shape ${JSON.stringify(t.dims)} is not a weight of a Conv or ` +
+          'dense layer (an embedding table? tinycnn takes word vectors as input: export the model without its embedding)',
+        { tensor: name },
+      );
     }
   }
 }

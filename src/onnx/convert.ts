@@ -13,7 +13,6 @@ import { ConversionError } from './errors.js';
 import { decodeModel } from './schema.js';
 import { TOKENIZER_MODES } from '../text/tokenizer.js';
 
-
 export interface ConvertOptions {
   /** Class names, index = class id; default ["0", "1", ...]. Must match the model's class count. */
   labels?: readonly string[];
@@ -54,7 +53,7 @@ export function onnxToSafetensors(onnx: Uint8Array, file: string, options: Conve
     throw new ConversionError(file, `unknown tokenizer '${tokenizer}'; use one of ${TOKENIZER_MODES.join(', ')}`);
   }
   const metadata: Record<string, string> = {
-    'format': 'pt',
+    format: 'pt',
     'tinycnn.architecture': mapped.architecture,
     'tinycnn.config': JSON.stringify(mapped.config),
     'tinycnn.labels': JSON.stringify(labels),

@@ -33,14 +33,18 @@ export class GraphIndex {
    * @param graph  the decoded graph
    * @param file   the ONNX file, for error messages
    */
-  constructor(readonly graph: OnnxGraph, private readonly file: string) {
+  constructor(
+    readonly graph: OnnxGraph,
+    private readonly file: string,
+  ) {
     for (const t of graph.initializers) this.constants.set(t.name, t);
     for (const node of graph.nodes) {
       for (const out of node.outputs) if (out !== '') this.producer.set(out, node);
       for (const inp of node.inputs) {
         if (inp === '') continue;
         const list = this.consumers.get(inp);
-        if (list) list.push(node); else this.consumers.set(inp, [node]);
+        if (list) list.push(node);
+        else this.consumers.set(inp, [node]);
       }
       const value = node.opType === 'Constant' ? node.attributes.get('value')?.t : undefined;
       if (value !== undefined && node.outputs[0]) this.constants.set(node.outputs[0], { ...value, name: node.outputs[0] });
@@ -100,11 +104,14 @@ export class GraphIndex {
     const ref = this.findWeight(value);
     if (ref !== undefined) return ref;
     if (this.inputNames.has(value)) {
-      throw new ConversionError(this.file, `${role} '${value}' is a graph input with no initializer: the file holds no ` +
-        'weights (exported with export_params=False?) — export again with export_params=True', { op });
+      throw new ConversionError(
+        this.file,
+        `${role} '${value}' is a graph input with no initializer: the file holds no ` +
+          'weights (exported with export_params=False?) — export again with export_params=True',
+        { op },
+      );
     }
-    throw new ConversionError(this.file, `${role} '${value}' is computed in the graph, not stored; ` +
-      'tinycnn expects the weights as initializers', { op });
+    throw new ConversionError(this.file, `${role} '${value}' is computed in the graph, not stored; tinycnn expects the weights as initializers`, { op });
   }
 
   /**

@@ -55,21 +55,26 @@ export interface LayerContext {
 
 /** All Conv layers, in graph order. */
 export function findConvs(ctx: LayerContext): ConvLayer[] {
-  return ctx.index.graph.nodes.filter((n) => n.opType === 'Conv').map((node) => {
-    const op = describeNode(node);
-    const weight = load(ctx, ctx.index.weight(node, 1, 'weight'), node);
-    if (weight.shape.length !== 4) {
-      throw new ConversionError(ctx.file, `weight has shape ${JSON.stringify(weight.shape)}; Kim / SM use 2-D convolutions ` +
-        '(weight [filters, channels, k, dim])', { op });
-    }
-    const [filters, , k, width] = weight.shape;
-    const bias = load(ctx, ctx.index.weight(node, 2, 'bias'), node);
-    expectShape(ctx, node, 'bias', bias, [filters]);
-    checkConvAttributes(ctx, node, k, width);
-    const next = ctx.index.consumersOf(node.outputs[0]);
-    const activation = next.length === 1 ? next[0].opType : next.map((n) => n.opType).join('+') || 'nothing';
-    return { node, weight, bias, activation, input: ctx.index.sourceInput(node.inputs[0]) };
-  });
+  return ctx.index.graph.nodes
+    .filter((n) => n.opType === 'Conv')
+    .map((node) => {
+      const op = describeNode(node);
+      const weight = load(ctx, ctx.index.weight(node, 1, 'weight'), node);
+      if (weight.shape.length !== 4) {
+        throw new ConversionError(
+          ctx.file,
+          `weight has shape ${JSON.stringify(weight.shape)}; Kim / SM use 2-D convolutions (weight [filters, channels, k, dim])`,
+          { op },
+        );
+      }
+      const [filters, , k, width] = weight.shape;
+      const bias = load(ctx, ctx.index.weight(node, 2, 'bias'), node);
+      expectShape(ctx, node, 'bias', bias, [filters]);
+      checkConvAttributes(ctx, node, k, width);
+      const next = ctx.index.consumersOf(node.outputs[0]);
+      const activation = next.length === 1 ? next[0].opType : next.map((n) => n.opType).join('+') || 'nothing';
+      return { node, weight, bias, activation, input: ctx.index.sourceInput(node.inputs[0]) };
+    });
 }
 
 /** All dense (nn.Linear) layers — Gemm, or MatMul followed by a bias Add — in graph order. */
@@ -112,7 +117,7 @@ function matmul(ctx: LayerContext, node: OnnxNode): DenseLayer {
   const adds = ctx.index.consumersOf(node.outputs[0]);
   const add = adds.length === 1 && adds[0].opType === 'Add' ? adds[0] : undefined;
   if (add === undefined) {
-    throw new ConversionError(ctx.file, 'MatMul is not followed by a bias Add; castorini\'s nn.Linear layers have a bias', { op });
+    throw new ConversionError(ctx.file, "MatMul is not followed by a bias Add; castorini's nn.Linear layers have a bias", { op });
   }
   const biasIndex = add.inputs.findIndex((i) => ctx.index.isConstant(i));
   if (biasIndex < 0) throw new ConversionError(ctx.file, 'the Add after MatMul has no constant bias', { op: describeNode(add) });
@@ -125,8 +130,7 @@ function matmul(ctx: LayerContext, node: OnnxNode): DenseLayer {
 function orient(ctx: LayerContext, ref: WeightRef, node: OnnxNode, storedInOut: boolean): LayerTensor {
   const t = load(ctx, ref, node);
   if (t.shape.length !== 2) {
-    throw new ConversionError(ctx.file, `weight has shape ${JSON.stringify(t.shape)}; nn.Linear weights are 2-D`,
-      { op: describeNode(node) });
+    throw new ConversionError(ctx.file, `weight has shape ${JSON.stringify(t.shape)}; nn.Linear weights are 2-D`, { op: describeNode(node) });
   }
   if (!storedInOut) return t;
   const [rows, cols] = t.shape; // [in, out]
@@ -141,8 +145,11 @@ function load(ctx: LayerContext, ref: WeightRef, node: OnnxNode): LayerTensor {
   ctx.used.add(ref.tensor.name);
   for (let i = 0; i < t.data.length; i++) {
     if (!Number.isFinite(t.data[i])) {
-      throw new ConversionError(ctx.file, `value ${t.data[i]} at flat index ${i} (read by ${describeNode(node)}); ` +
-        'the weights are broken — export a trained checkpoint with finite weights', { tensor: ref.tensor.name });
+      throw new ConversionError(
+        ctx.file,
+        `value ${t.data[i]} at flat index ${i} (read by ${describeNode(node)}); the weights are broken — export a trained checkpoint with finite weights`,
+        { tensor: ref.tensor.name },
+      );
     }
   }
   return { shape: t.shape, data: t.data, source: ref.tensor.name, transposed: false };
@@ -150,8 +157,9 @@ function load(ctx: LayerContext, ref: WeightRef, node: OnnxNode): LayerTensor {
 
 function expectShape(ctx: LayerContext, node: OnnxNode, role: string, t: LayerTensor, shape: number[]): void {
   if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-    throw new ConversionError(ctx.file, `${role} '${t.source}' has shape ${JSON.stringify(t.shape)}, expected ${JSON.stringify(shape)}`,
-      { op: describeNode(node) });
+    throw new ConversionError(ctx.file, `${role} '${t.source}' has shape ${JSON.stringify(t.shape)}, expected ${JSON.stringify(shape)}`, {
+      op: describeNode(node),
+    });
   }
 }
 
@@ -160,8 +168,12 @@ function checkConvAttributes(ctx: LayerContext, node: OnnxNode, k: number, width
   const ints = (name: string, dflt: number[]) => node.attributes.get(name)?.ints ?? dflt;
   const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
   const fail = (what: string) => {
-    throw new ConversionError(ctx.file, `${what}; tinycnn computes castorini's wide convolution only ` +
-      `(nn.Conv2d(C_in, filters, (k, dim), padding=(k-1, 0)), stride 1, no dilation, no groups)`, { op });
+    throw new ConversionError(
+      ctx.file,
+      `${what}; tinycnn computes castorini's wide convolution only ` +
+        `(nn.Conv2d(C_in, filters, (k, dim), padding=(k-1, 0)), stride 1, no dilation, no groups)`,
+      { op },
+    );
   };
   const autoPad = node.attributes.get('auto_pad')?.s ?? 'NOTSET';
   if (autoPad !== 'NOTSET' && autoPad !== '') fail(`auto_pad=${autoPad}`);

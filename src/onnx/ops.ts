@@ -17,19 +17,38 @@ import type { OnnxModel, OnnxNode } from './schema.js';
 /** Ops accepted in a graph, by op_type (standard ai.onnx domain only). */
 export const ALLOWED_OPS: ReadonlySet<string> = new Set([
   // layers and activations
-  'Conv', 'Relu', 'Tanh', 'Gemm', 'MatMul', 'Add', 'Transpose',
+  'Conv',
+  'Relu',
+  'Tanh',
+  'Gemm',
+  'MatMul',
+  'Add',
+  'Transpose',
   // max over time and feature concatenation
-  'ReduceMax', 'ArgMax', 'Concat',
+  'ReduceMax',
+  'ArgMax',
+  'Concat',
   // inference no-ops and shape plumbing
-  'Dropout', 'Identity', 'Constant', 'Squeeze', 'Unsqueeze', 'Reshape', 'Flatten', 'Shape', 'Gather', 'Cast', 'Slice',
+  'Dropout',
+  'Identity',
+  'Constant',
+  'Squeeze',
+  'Unsqueeze',
+  'Reshape',
+  'Flatten',
+  'Shape',
+  'Gather',
+  'Cast',
+  'Slice',
 ]);
 
 /** Extra advice for ops people are likely to meet. */
 const HINTS: Readonly<Record<string, string>> = {
-  MaxPool: 'castorini\'s F.max_pool1d(x, x.size(2)) bakes one sentence length into the graph (or does not trace); ' +
+  MaxPool:
+    "castorini's F.max_pool1d(x, x.size(2)) bakes one sentence length into the graph (or does not trace); " +
     'export with a forward that uses torch.amax(x, dim=2) instead',
   GlobalMaxPool: 'export with a forward that uses torch.amax(x, dim=2) for the max over time',
-  BatchNormalization: 'castorini\'s Kim CNN and SM CNN have no batch norm',
+  BatchNormalization: "castorini's Kim CNN and SM CNN have no batch norm",
   DequantizeLinear: 'quantized models cannot be converted: export the float32 model',
   QuantizeLinear: 'quantized models cannot be converted: export the float32 model',
   QLinearConv: 'quantized models cannot be converted: export the float32 model',
@@ -59,13 +78,17 @@ export function checkOps(model: OnnxModel, file: string): void {
   for (const node of g.nodes) {
     const op = describeNode(node);
     if (node.domain !== '' && node.domain !== 'ai.onnx') {
-      throw new ConversionError(file, `op from custom domain '${node.domain}' is not supported; ` +
-        'tinycnn converts plain ONNX exports of Kim CNN and SM CNN', { op });
+      throw new ConversionError(file, `op from custom domain '${node.domain}' is not supported; tinycnn converts plain ONNX exports of Kim CNN and SM CNN`, {
+        op,
+      });
     }
     if (!ALLOWED_OPS.has(node.opType)) {
       const hint = HINTS[node.opType];
-      throw new ConversionError(file, `op ${node.opType} is not part of a Kim CNN / SM CNN graph${hint ? ` (${hint})` : ''}; ` +
-        `supported ops: ${[...ALLOWED_OPS].join(', ')}`, { op });
+      throw new ConversionError(
+        file,
+        `op ${node.opType} is not part of a Kim CNN / SM CNN graph${hint ? ` (${hint})` : ''}; ` + `supported ops: ${[...ALLOWED_OPS].join(', ')}`,
+        { op },
+      );
     }
     for (const a of node.attributes.values()) {
       if (a.hasGraph) throw new ConversionError(file, `attribute '${a.name}' holds a subgraph, which tinycnn does not support`, { op });

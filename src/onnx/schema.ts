@@ -105,10 +105,30 @@ message TensorShapeDimension {
 
 /** TensorProto.DataType values (ONNX spec), by number. */
 export const ONNX_DTYPES: Readonly<Record<number, string>> = {
-  0: 'UNDEFINED', 1: 'FLOAT', 2: 'UINT8', 3: 'INT8', 4: 'UINT16', 5: 'INT16', 6: 'INT32', 7: 'INT64',
-  8: 'STRING', 9: 'BOOL', 10: 'FLOAT16', 11: 'DOUBLE', 12: 'UINT32', 13: 'UINT64', 14: 'COMPLEX64',
-  15: 'COMPLEX128', 16: 'BFLOAT16', 17: 'FLOAT8E4M3FN', 18: 'FLOAT8E4M3FNUZ', 19: 'FLOAT8E5M2',
-  20: 'FLOAT8E5M2FNUZ', 21: 'UINT4', 22: 'INT4', 23: 'FLOAT4E2M1',
+  0: 'UNDEFINED',
+  1: 'FLOAT',
+  2: 'UINT8',
+  3: 'INT8',
+  4: 'UINT16',
+  5: 'INT16',
+  6: 'INT32',
+  7: 'INT64',
+  8: 'STRING',
+  9: 'BOOL',
+  10: 'FLOAT16',
+  11: 'DOUBLE',
+  12: 'UINT32',
+  13: 'UINT64',
+  14: 'COMPLEX64',
+  15: 'COMPLEX128',
+  16: 'BFLOAT16',
+  17: 'FLOAT8E4M3FN',
+  18: 'FLOAT8E4M3FNUZ',
+  19: 'FLOAT8E5M2',
+  20: 'FLOAT8E5M2FNUZ',
+  21: 'UINT4',
+  22: 'INT4',
+  23: 'FLOAT4E2M1',
 };
 
 /** One TensorProto (an initializer, or a Constant node's value), fields as stored. */
@@ -198,14 +218,22 @@ export function decodeModel(bytes: Uint8Array, file: string): OnnxModel {
     msg = modelProtoType().decode(bytes) as unknown as Msg;
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new ConversionError(file, `not a complete ONNX model (protobuf decoding failed: ${why}); ` +
-      'the file is truncated or not an .onnx file — export it again', {}, 'ONNX_INVALID');
+    throw new ConversionError(
+      file,
+      `not a complete ONNX model (protobuf decoding failed: ${why}); the file is truncated or not an .onnx file — export it again`,
+      {},
+      'ONNX_INVALID',
+    );
   }
   const graph = sub(msg, 'graph');
   const opsetList = (msg['opset_import'] as Msg[] | undefined) ?? [];
   if (graph === undefined || opsetList.length === 0 || num(msg['ir_version']) <= 0) {
-    throw new ConversionError(file, 'not a complete ONNX model (no graph, opset_import or ir_version); ' +
-      'the file is truncated or not an .onnx file — export it again', {}, 'ONNX_INVALID');
+    throw new ConversionError(
+      file,
+      'not a complete ONNX model (no graph, opset_import or ir_version); ' + 'the file is truncated or not an .onnx file — export it again',
+      {},
+      'ONNX_INVALID',
+    );
   }
   const opsets = new Map<string, number>();
   for (const o of opsetList) opsets.set(str(o['domain']), num(o['version']));
@@ -255,7 +283,7 @@ function nums(v: unknown): number[] {
 }
 
 function has(m: Msg, field: string): boolean {
-  return Object.prototype.hasOwnProperty.call(m, field);
+  return Object.hasOwn(m, field);
 }
 
 function toTensor(m: Msg): OnnxTensor {
@@ -306,7 +334,9 @@ function toValueInfo(m: Msg): OnnxValueInfo {
   const shape = tensorType && sub(tensorType, 'shape');
   return {
     name: str(m['name']),
-    shape: shape === undefined ? undefined : list(shape['dim']).map((d) =>
-      has(d, 'dim_value') ? num(d['dim_value']) : has(d, 'dim_param') ? str(d['dim_param']) : null),
+    shape:
+      shape === undefined
+        ? undefined
+        : list(shape['dim']).map((d) => (has(d, 'dim_value') ? num(d['dim_value']) : has(d, 'dim_param') ? str(d['dim_param']) : null)),
   };
 }

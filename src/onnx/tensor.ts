@@ -38,14 +38,18 @@ export function dtypeName(dataType: number): string {
 export function readF32(t: OnnxTensor, file: string): F32Tensor {
   const name = t.name || '<unnamed>';
   if (t.external) {
-    throw new ConversionError(file, `data is stored outside the .onnx file (external data${
-      t.externalLocation ? ` in '${t.externalLocation}'` : ''}); tinycnn converts self-contained models only — ` +
-      're-export without external data (models this small never need it), or load it and save with ' +
-      'onnx.save_model(model, path, save_as_external_data=False)', { tensor: name });
+    throw new ConversionError(
+      file,
+      `data is stored outside the .onnx file (external data${
+        t.externalLocation ? ` in '${t.externalLocation}'` : ''
+      }); tinycnn converts self-contained models only — ` +
+        're-export without external data (models this small never need it), or load it and save with ' +
+        'onnx.save_model(model, path, save_as_external_data=False)',
+      { tensor: name },
+    );
   }
   if (t.segmented) {
-    throw new ConversionError(file, 'tensor is stored in segments (TensorProto.segment), which tinycnn does not read',
-      { tensor: name });
+    throw new ConversionError(file, 'tensor is stored in segments (TensorProto.segment), which tinycnn does not read', { tensor: name });
   }
   const numel = t.dims.reduce((a, b) => a * b, 1);
   if (t.dims.some((d) => !Number.isSafeInteger(d) || d < 0)) {
@@ -75,18 +79,32 @@ export function readF32(t: OnnxTensor, file: string): F32Tensor {
       return { shape, data: out, note };
     }
     default:
-      throw new ConversionError(file, `dtype ${dtypeName(t.dataType)} is not supported: tinycnn needs float32 ` +
-        'weights (FLOAT16, BFLOAT16 and DOUBLE are converted); quantized or integer weights cannot be converted — ' +
-        'export the model in float32 (without quantization)', { tensor: name });
+      throw new ConversionError(
+        file,
+        `dtype ${dtypeName(t.dataType)} is not supported: tinycnn needs float32 ` +
+          'weights (FLOAT16, BFLOAT16 and DOUBLE are converted); quantized or integer weights cannot be converted — ' +
+          'export the model in float32 (without quantization)',
+        { tensor: name },
+      );
   }
 }
 
 /** Check a raw_data byte count, then decode it element by element. */
-function fromRaw(raw: Uint8Array, numel: number, width: number, name: string, file: string,
-  decode: (raw: Uint8Array, out: Float32Array) => void): Float32Array {
+function fromRaw(
+  raw: Uint8Array,
+  numel: number,
+  width: number,
+  name: string,
+  file: string,
+  decode: (raw: Uint8Array, out: Float32Array) => void,
+): Float32Array {
   if (raw.length !== numel * width) {
-    throw new ConversionError(file, `raw_data holds ${raw.length} bytes, dims need ${numel} x ${width} = ${numel * width}` +
-      ' (corrupt or truncated file)', { tensor: name }, 'ONNX_INVALID');
+    throw new ConversionError(
+      file,
+      `raw_data holds ${raw.length} bytes, dims need ${numel} x ${width} = ${numel * width} (corrupt or truncated file)`,
+      { tensor: name },
+      'ONNX_INVALID',
+    );
   }
   const out = new Float32Array(numel);
   decode(raw, out);
@@ -95,8 +113,12 @@ function fromRaw(raw: Uint8Array, numel: number, width: number, name: string, fi
 
 function fromList(values: ArrayLike<number>, numel: number, field: string, name: string, file: string): Float32Array {
   if (values.length !== numel) {
-    throw new ConversionError(file, `${field} holds ${values.length} values, dims need ${numel}` +
-      (values.length === 0 ? ' (no data in the file: exported with export_params=False?)' : ''), { tensor: name }, 'ONNX_INVALID');
+    throw new ConversionError(
+      file,
+      `${field} holds ${values.length} values, dims need ${numel}${values.length === 0 ? ' (no data in the file: exported with export_params=False?)' : ''}`,
+      { tensor: name },
+      'ONNX_INVALID',
+    );
   }
   return Float32Array.from(values);
 }

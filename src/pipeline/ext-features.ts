@@ -59,7 +59,11 @@ export function extFeaturesFromMetadata(metadata: Readonly<Record<string, string
   const factory = factories.get(name);
   if (factory === undefined) {
     const known = [...factories.keys()];
-    throw new PipelineError('EXT_FEATURES_UNKNOWN', file, `external features "${name}" are not registered (registered: ${known.length > 0 ? known.join(', ') : 'none'})`);
+    throw new PipelineError(
+      'EXT_FEATURES_UNKNOWN',
+      file,
+      `external features "${name}" are not registered (registered: ${known.length > 0 ? known.join(', ') : 'none'})`,
+    );
   }
   return factory(settings as Record<string, unknown>, file);
 }

@@ -37,7 +37,8 @@ export async function fetchPipeline(task: 'answer-selection', options: FetchPipe
 export async function fetchPipeline(task: TaskName, options: FetchPipelineOptions): Promise<TextClassifier | PairRanker> {
   checkTask(task);
   const name = options.model ?? TASK_DEFAULTS[task];
-  if (!Object.hasOwn(SHIPPED_MODELS, name)) throw new PipelineError('UNKNOWN_MODEL', name, `not a shipped model; shipped: ${Object.keys(SHIPPED_MODELS).join(', ')}`);
+  if (!Object.hasOwn(SHIPPED_MODELS, name))
+    throw new PipelineError('UNKNOWN_MODEL', name, `not a shipped model; shipped: ${Object.keys(SHIPPED_MODELS).join(', ')}`);
   const files = SHIPPED_MODELS[name];
   const fetcher: Fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const url = (path: string) => new URL(path, options.baseUrl).href;

@@ -68,7 +68,11 @@ export function pipeline(task: 'answer-selection', files: PipelineFiles): PairRa
 export function pipeline(task: TaskName, files: PipelineFiles): TextClassifier | PairRanker {
   checkTask(task);
   if (!(files?.weights instanceof Uint8Array) || typeof files.vectors !== 'object') {
-    throw new PipelineError('ASSETS_REQUIRED', String(task), 'this runtime reads no files: pass { weights: <bytes>, vectors: <store> }, or use fetchPipeline() (over HTTP) or the Node entry (finds the shipped files)');
+    throw new PipelineError(
+      'ASSETS_REQUIRED',
+      String(task),
+      'this runtime reads no files: pass { weights: <bytes>, vectors: <store> }, or use fetchPipeline() (over HTTP) or the Node entry (finds the shipped files)',
+    );
   }
   return task === 'answer-selection' ? loadPairRanker(files) : loadTextClassifier(files);
 }

@@ -8,7 +8,6 @@
  * with PipelineError 'EXT_FEATURES_UNAVAILABLE'.
  */
 import type { Model } from '../model/model.js';
-import type { ModelInput } from '../model/registry.js';
 import type { Tokenizer } from '../text/tokenizer.js';
 import { expectDim, type Embedding, type VectorSource } from '../vectors/store.js';
 import { floatsFor, isSyncStore, regionsOf, sentenceOf } from './embed.js';
@@ -62,7 +61,11 @@ export class PairRanker {
     private readonly computeExt?: ExtFeatureFunction,
   ) {
     if (model.architecture.task !== 'rank-pairs') {
-      throw new PipelineError('WRONG_TASK', model.file, `holds a ${model.architecture.title}, which classifies single sentences: load it with loadTextClassifier()`);
+      throw new PipelineError(
+        'WRONG_TASK',
+        model.file,
+        `holds a ${model.architecture.title}, which classifies single sentences: load it with loadTextClassifier()`,
+      );
     }
     expectDim(vectors, model.spec.dim);
     this.extFeatures = model.architecture.extFeatures(model.spec);
@@ -83,9 +86,12 @@ export class PairRanker {
     const prepared = this.prepare(pairs, options);
     try {
       const store = this.vectors;
-      if (!isSyncStore(store)) throw new PipelineError('STORE_IS_ASYNC', store.name, 'this vector store answers asynchronously: use scorePairsAsync() / rankAsync()');
+      if (!isSyncStore(store))
+        throw new PipelineError('STORE_IS_ASYNC', store.name, 'this vector store answers asynchronously: use scorePairsAsync() / rankAsync()');
       const embeddings: Embedding[] = [];
-      prepared.tokens.forEach((t, i) => embeddings.push(store.lookup(t.question, prepared.regions[2 * i]), store.lookup(t.answer, prepared.regions[2 * i + 1])));
+      prepared.tokens.forEach((t, i) =>
+        embeddings.push(store.lookup(t.question, prepared.regions[2 * i]), store.lookup(t.answer, prepared.regions[2 * i + 1])),
+      );
       return this.finish(pairs, prepared, embeddings, options);
     } finally {
       this.model.state.vectors.release(prepared.buffer);
@@ -126,12 +132,14 @@ export class PairRanker {
     const start = performance.now();
     const single = pairs.length === 1 && options.fields === undefined;
     const tokens = pairs.map((pair, i) => {
-      const names = options.fields?.[i] ?? (single ? { question: 'question', answer: 'answer' } : { question: `pairs[${i}].question`, answer: `pairs[${i}].answer` });
+      const names =
+        options.fields?.[i] ?? (single ? { question: 'question', answer: 'answer' } : { question: `pairs[${i}].question`, answer: `pairs[${i}].answer` });
       const question = this.tokenize(pair.question, names.question);
       const answer = this.tokenize(pair.answer, names.answer);
       if (pair.ext === undefined && !this.computesExtFeatures) {
         throw new PipelineError(
-          'EXT_FEATURES_UNAVAILABLE', this.model.file,
+          'EXT_FEATURES_UNAVAILABLE',
+          this.model.file,
           `this model takes ${this.extFeatures} external features and its metadata names no function for them (tinycnn.ext_features); pass "ext" with each pair`,
         );
       }

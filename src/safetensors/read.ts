@@ -64,7 +64,8 @@ export function readSafetensors(bytes: Uint8Array, file: string): SafetensorsFil
   for (const entry of entries) {
     if (entry.begin < expected) fail(`data offsets [${entry.begin}, ${entry.end}) overlap the previous tensor (ends at ${expected})`, entry.name);
     // past the end before gap: offsets beyond the data are a truncated (or lying) file, not a hole in it
-    if (entry.end > dataLength) fail(`data offsets [${entry.begin}, ${entry.end}) run past the end of the data (${dataLength} bytes); the file is truncated`, entry.name);
+    if (entry.end > dataLength)
+      fail(`data offsets [${entry.begin}, ${entry.end}) run past the end of the data (${dataLength} bytes); the file is truncated`, entry.name);
     if (entry.begin > expected) fail(`data offsets [${entry.begin}, ${entry.end}) leave a gap after byte ${expected}`, entry.name);
     expected = entry.end;
   }

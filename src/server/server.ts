@@ -71,7 +71,8 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
   const memorySizeMb = options.memorySizeMb ?? 128;
   const initStart = performance.now();
   // The DynamoDB store (and the AWS SDK under it, an optional package) loads only when configured.
-  const dynamodb = () => importOptional('@aws-sdk/client-dynamodb', 'the DynamoDB vector store (TINYCNN_VECTOR_STORE=dynamodb)', () => import('../vectors/dynamodb.js'));
+  const dynamodb = () =>
+    importOptional('@aws-sdk/client-dynamodb', 'the DynamoDB vector store (TINYCNN_VECTOR_STORE=dynamodb)', () => import('../vectors/dynamodb.js'));
   // A record per request only in Lambda's JSON log format: in Text, the REPORT line says enough.
   const handler = await createHandler(options.config, { dynamodb, requestLog: options.config.logFormat === 'json', ...options.init, log });
   const initMs = performance.now() - initStart;
@@ -109,7 +110,13 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
     readBody(req, MAX_REQUEST_BYTES).then(
       async (body) => {
         if (body === undefined) {
-          return send(res, req, errorResponse(new HttpError(413, 'BODY_TOO_LARGE', `the request body is larger than ${MAX_REQUEST_BYTES} bytes (Lambda's limit)`, { Connection: 'close' })));
+          return send(
+            res,
+            req,
+            errorResponse(
+              new HttpError(413, 'BODY_TOO_LARGE', `the request body is larger than ${MAX_REQUEST_BYTES} bytes (Lambda's limit)`, { Connection: 'close' }),
+            ),
+          );
         }
         send(res, req, toHttpResponse(await invoke(toApiGatewayV2Event(req, body))));
       },
@@ -189,14 +196,20 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     return;
   }
   const [status, reason, code, message] =
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'the request was not received in time']
-      : error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE', 'the request headers are too large']
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'the request was not received in time']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE', 'the request headers are too large']
         : [400, 'Bad Request', 'BAD_REQUEST', 'the request is not valid HTTP/1.1'];
   const body = JSON.stringify({ error: { code, message } });
-  const headers = Object.entries(Object.assign({ 'Content-Type': 'application/json' }, CORS_HEADERS, { 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' }));
+  const headers = Object.entries(
+    Object.assign({ 'Content-Type': 'application/json' }, CORS_HEADERS, { 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' }),
+  );
   socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`);
 }
 
 function isResponse(value: unknown): value is LambdaResponse {
-  return typeof value === 'object' && value !== null && Number.isInteger((value as LambdaResponse).statusCode) && typeof (value as LambdaResponse).body === 'string';
+  return (
+    typeof value === 'object' && value !== null && Number.isInteger((value as LambdaResponse).statusCode) && typeof (value as LambdaResponse).body === 'string'
+  );
 }

@@ -30,7 +30,7 @@ const DOUBLE_QUOTES = /``|''|[\u201c\u201d\u201e\u201f\u00ab\u00bb]/g;
 const SINGLE_QUOTES = /[`\u2018\u2019\u201a\u201b]/g;
 const DASHES = /[\u2013\u2014\u2015]|-{2,}/g;
 // always tokens of their own (and any non-ASCII symbol: emoji, currency, dingbats -- "great😀" is great 😀)
-const ALWAYS_SPLIT = /\.{3,}|["()[\]{};!?$%#]|(?![\x00-\x7f])\p{S}/gu;
+const ALWAYS_SPLIT = /\.{3,}|["()[\]{};!?$%#]|(?!\p{ASCII})\p{S}/gu;
 // commas and colons, except between digits (50,000 and 3:30 stay whole)
 const COMMA_COLON = /(?<!\d)[,:]|[,:](?!\d)/g;
 // a leading quote stays on clitics, 'em, 'n', 'til, 'cause and decades ('70s)

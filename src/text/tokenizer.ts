@@ -96,10 +96,7 @@ export function cleanStrSst(text: string): string {
 export function parseTokenizerMode(value: string | undefined, where = 'metadata'): TokenizerMode {
   if (value === undefined || value === '') return DEFAULT_TOKENIZER;
   if ((TOKENIZER_MODES as readonly string[]).includes(value)) return value as TokenizerMode;
-  throw new TokenizeError(
-    'TEXT_INVALID', where,
-    `unknown tokenizer mode ${JSON.stringify(value)} (expected ${TOKENIZER_MODES.join(' or ')})`,
-  );
+  throw new TokenizeError('TEXT_INVALID', where, `unknown tokenizer mode ${JSON.stringify(value)} (expected ${TOKENIZER_MODES.join(' or ')})`);
 }
 
 /**

@@ -73,8 +73,7 @@ export async function convertVectors(input: string, output: string, options: Con
       if (top === Infinity || read === 0 || known === 0) return reader.totalBytes;
       return Math.min(reader.totalBytes, Math.ceil((reader.position() / read) * Math.min(top, known)));
     };
-    const report = () =>
-      options.onProgress?.({ bytes: reader.position(), totalBytes: total(), read, written: writer?.count ?? 0 });
+    const report = () => options.onProgress?.({ bytes: reader.position(), totalBytes: total(), read, written: writer?.count ?? 0 });
     if (top > 0) {
       for await (const rec of reader.records()) {
         read++;

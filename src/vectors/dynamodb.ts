@@ -8,7 +8,7 @@
  * requests and throws VectorStoreError 'VECTORS_TIMEOUT' (never a hang). Items in either
  * layout (castorini's List of Numbers, or compact Binary) are validated against `dim`.
  */
-import { BatchGetItemCommand, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, type BatchGetItemCommandOutput, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { VectorStoreError } from './errors.js';
 import { UNK_WORD } from './format.js';
 import { decodeItem, KEY_ATTR, VECTOR_ATTR, DTYPE_ATTR, type Item } from './item.js';
@@ -90,12 +90,14 @@ export class DynamoDbStore implements VectorSource {
     this.name = `dynamodb:${options.table}`;
     this.dim = options.dim;
     this.ownsClient = !options.client;
-    this.client = options.client ?? new DynamoDBClient({
-      maxAttempts: 1,
-      ...(options.region ? { region: options.region } : {}),
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...options.clientConfig,
-    });
+    this.client =
+      options.client ??
+      new DynamoDBClient({
+        maxAttempts: 1,
+        ...(options.region ? { region: options.region } : {}),
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...options.clientConfig,
+      });
     this.cache = new LruCache(options.cacheSize ?? 10000);
     this.policy = { maxAttempts: options.maxAttempts ?? 8, baseDelayMs: options.baseDelayMs ?? 20, maxDelayMs: options.maxDelayMs ?? 1000 };
     this.deadlineMs = options.deadlineMs ?? 3000;
@@ -132,7 +134,7 @@ export class DynamoDbStore implements VectorSource {
     if (this.unkWord !== null && this.unkVector === undefined && !need.includes(this.unkWord)) need.push(this.unkWord);
     if (need.length > 0) await this.fetchAll(need, found, options.signal);
     if (this.unkWord !== null && this.unkVector === undefined) this.unkVector = found.get(this.unkWord) ?? null;
-    const unk = this.unkWord === null ? null : this.unkVector ?? null;
+    const unk = this.unkWord === null ? null : (this.unkVector ?? null);
     const unknown: string[] = [];
     const unknownPositions: number[] = [];
     for (let i = 0; i < tokens.length; i++) {
@@ -156,8 +158,11 @@ export class DynamoDbStore implements VectorSource {
   /** Fetches `words` (distinct) under the deadline; fills `found` (null = absent) and the cache. */
   private async fetchAll(words: string[], found: Map<string, Float32Array | null>, callerSignal?: AbortSignal): Promise<void> {
     const controller = new AbortController();
-    const timeout = new VectorStoreError('VECTORS_TIMEOUT', this.name,
-      `no complete answer within the ${this.deadlineMs} ms deadline for ${words.length} words; in-flight requests aborted`);
+    const timeout = new VectorStoreError(
+      'VECTORS_TIMEOUT',
+      this.name,
+      `no complete answer within the ${this.deadlineMs} ms deadline for ${words.length} words; in-flight requests aborted`,
+    );
     const aborted = new VectorStoreError('VECTORS_ABORTED', this.name, 'aborted by the caller');
     if (callerSignal?.aborted) throw aborted;
     const timer = setTimeout(() => controller.abort(timeout), this.deadlineMs);
@@ -186,7 +191,7 @@ export class DynamoDbStore implements VectorSource {
     let pending = new Set(words);
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) throw signal.reason;
-      let response;
+      let response: BatchGetItemCommandOutput;
       try {
         this.counters.requests++;
         response = await this.client.send(
@@ -209,7 +214,9 @@ export class DynamoDbStore implements VectorSource {
           throw new VectorStoreError(code, this.name, `BatchGetItem failed: ${describeError(e)}`, { cause: e });
         }
         if (attempt >= this.policy.maxAttempts) {
-          throw new VectorStoreError('VECTORS_UNAVAILABLE', this.name, `BatchGetItem still failing after ${attempt} attempts: ${describeError(e)}`, { cause: e });
+          throw new VectorStoreError('VECTORS_UNAVAILABLE', this.name, `BatchGetItem still failing after ${attempt} attempts: ${describeError(e)}`, {
+            cause: e,
+          });
         }
         this.counters.retriedErrors++;
         this.counters.retries++;

@@ -74,7 +74,11 @@ export function openEmbeddedStore(bytesOrSource: Uint8Array | RandomAccessSource
     const paged = { source, file, residentIndexBytes: options.residentIndexBytes ?? 0, pageBytes: options.pageBytes ?? PAGE_BYTES };
     return new EmbeddedStore(name, head, source.size, paged, options.verify ?? false);
   } catch (e) {
-    try { source.close(); } catch { /* already closed */ }
+    try {
+      source.close();
+    } catch {
+      /* already closed */
+    }
     throw e;
   }
 }
@@ -125,13 +129,7 @@ export class EmbeddedStore implements VectorSource {
   private outBits: [Float32Array, Uint16Array] | undefined; // last output buffer and its 16-bit halves view
 
   /** Use openEmbeddedStore(). `bytes` is the whole file, or (paged) its first 128 bytes. */
-  constructor(
-    name: string,
-    bytes: Uint8Array,
-    fileBytes: number,
-    paged: PagedAccess | undefined,
-    verify: boolean,
-  ) {
+  constructor(name: string, bytes: Uint8Array, fileBytes: number, paged: PagedAccess | undefined, verify: boolean) {
     this.name = name;
     const h = (this.header = decodeHeader(bytes, fileBytes, name));
     this.dim = h.dim;
@@ -159,7 +157,12 @@ export class EmbeddedStore implements VectorSource {
       checkIndexRegion(region, h, name);
       this.index = new ResidentIndex(region, h.tableSlots, h.count, h.poolBytes);
     } else {
-      if (paged.pageBytes !== PAGE_BYTES) throw new VectorStoreError('VECTORS_ARGS', name, `a paged index is read in ${PAGE_BYTES}-byte pages (its checksum grid), not ${paged.pageBytes}: make residentIndexBytes at least ${h.fileBytes - h.tableOffset}`);
+      if (paged.pageBytes !== PAGE_BYTES)
+        throw new VectorStoreError(
+          'VECTORS_ARGS',
+          name,
+          `a paged index is read in ${PAGE_BYTES}-byte pages (its checksum grid), not ${paged.pageBytes}: make residentIndexBytes at least ${h.fileBytes - h.tableOffset}`,
+        );
       const pageCrcs = readPageCrcs(readAt(paged.source, h.pageCrcOffset, h.fileBytes - h.pageCrcOffset, name), h, name);
       paged.file.verifyPage = pageVerifier(pageCrcs, h, name);
       this.index = new PagedIndex(paged.file, h.tableOffset, h.tableSlots, h.count);
@@ -206,7 +209,8 @@ export class EmbeddedStore implements VectorSource {
       if (row >= this.size) throw this.corrupt(`hash slot ${slot} points at word ${row} of ${this.size}`);
       const start = index.offset(row);
       const end = index.offset(row + 1);
-      if (!(start < end && end <= this.header.poolBytes)) throw this.corrupt(`word row ${row} has bad offsets [${start}, ${end}) in a ${this.header.poolBytes}-byte word pool`);
+      if (!(start < end && end <= this.header.poolBytes))
+        throw this.corrupt(`word row ${row} has bad offsets [${start}, ${end}) in a ${this.header.poolBytes}-byte word pool`);
       if (end - start === len && index.equals(start, key, len)) return row;
       slot = (slot + 1) & this.mask;
     }
@@ -223,7 +227,8 @@ export class EmbeddedStore implements VectorSource {
     this.checkRow(row);
     const start = this.index.offset(row);
     const end = this.index.offset(row + 1);
-    if (!(start < end && end <= this.header.poolBytes)) throw this.corrupt(`word row ${row} has bad offsets [${start}, ${end}) in a ${this.header.poolBytes}-byte word pool`);
+    if (!(start < end && end <= this.header.poolBytes))
+      throw this.corrupt(`word row ${row} has bad offsets [${start}, ${end}) in a ${this.header.poolBytes}-byte word pool`);
     return new TextDecoder().decode(this.index.bytes(start, end));
   }
 

@@ -106,7 +106,17 @@ export function layout(dtype: VectorDtype, dim: number, count: number, tableSlot
   const poolOffset = rowCrcOffset + 4 * count;
   const pageCrcOffset = alignUp(poolOffset + poolBytes, 4);
   const indexPages = Math.floor((pageCrcOffset - 1) / PAGE_BYTES) - Math.floor(tableOffset / PAGE_BYTES) + 1;
-  return { metaOffset, vectorsOffset, tableOffset, offsetsOffset, rowCrcOffset, poolOffset, indexPages, pageCrcOffset, fileBytes: pageCrcOffset + 4 * indexPages };
+  return {
+    metaOffset,
+    vectorsOffset,
+    tableOffset,
+    offsetsOffset,
+    rowCrcOffset,
+    poolOffset,
+    indexPages,
+    pageCrcOffset,
+    fileBytes: pageCrcOffset + 4 * indexPages,
+  };
 }
 
 /**
@@ -133,7 +143,18 @@ export function encodeHeader(h: StoreHeader): Uint8Array {
   v.setUint32(28, h.unkIndex < 0 ? NO_UNK : h.unkIndex, true);
   v.setUint32(32, HASH_FNV1A32, true);
   v.setUint32(36, h.bodyCrc32 >>> 0, true);
-  const u64 = [h.metaOffset, h.metaBytes, h.vectorsOffset, h.tableOffset, h.offsetsOffset, h.poolOffset, h.poolBytes, h.fileBytes, h.rowCrcOffset, h.pageCrcOffset];
+  const u64 = [
+    h.metaOffset,
+    h.metaBytes,
+    h.vectorsOffset,
+    h.tableOffset,
+    h.offsetsOffset,
+    h.poolOffset,
+    h.poolBytes,
+    h.fileBytes,
+    h.rowCrcOffset,
+    h.pageCrcOffset,
+  ];
   u64.forEach((x, i) => v.setBigUint64(40 + 8 * i, BigInt(x), true));
   v.setUint32(120, h.indexCrc32 >>> 0, true);
   v.setUint32(124, crc32(out.subarray(0, 124)), true);
@@ -158,8 +179,10 @@ export function decodeHeader(bytes: Uint8Array, actualBytes: number, source: str
   if (v.getUint32(124, true) !== crc32(bytes.subarray(0, 124))) throw bad('header checksum mismatch');
   const version = v.getUint32(8, true);
   if (version === 1) {
-    throw bad('version 1 store (its index and vectors carry no checksums): write it again with `tinycnn vectors convert` ' +
-      'from its word2vec / GloVe source (this reader knows version 2)');
+    throw bad(
+      'version 1 store (its index and vectors carry no checksums): write it again with `tinycnn vectors convert` ' +
+        'from its word2vec / GloVe source (this reader knows version 2)',
+    );
   }
   if (version !== VERSION) throw bad(`unsupported version ${version} (this reader knows ${VERSION})`);
   const dtypeCode = v.getUint32(12, true);

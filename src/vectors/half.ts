@@ -59,7 +59,7 @@ function halfToFloatBits(h: number): number {
  */
 export function fromHalfBits(h: number): number {
   const bits = halfToFloatBits(h & 0xffff);
-  if (bits === -1) return ((h & 0x8000) ? -1 : 1) * (h & 0x3ff) * 5.960464477539063e-8; // 2^-24
+  if (bits === -1) return (h & 0x8000 ? -1 : 1) * (h & 0x3ff) * 2 ** -24;
   f32w[0] = bits;
   return f32[0];
 }
@@ -137,7 +137,7 @@ export function decodeHalfRowJs(src: Uint16Array, srcOff: number, out: Float32Ar
     const h = src[srcOff + j];
     const exp = h & 0x7c00;
     if (exp === 0 && (h & 0x3ff) !== 0) {
-      out[outOff + j] = ((h & 0x8000) ? -1 : 1) * (h & 0x3ff) * 5.960464477539063e-8; // subnormal: m * 2^-24
+      out[outOff + j] = (h & 0x8000 ? -1 : 1) * (h & 0x3ff) * 2 ** -24; // subnormal: m * 2^-24
       continue;
     }
     const e32 = exp === 0 ? 0 : exp === 0x7c00 ? 0xff : (exp >>> 10) + 112;

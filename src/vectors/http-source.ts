@@ -112,7 +112,8 @@ export class HttpRangeSource implements RandomAccessSource {
       const { body, whole } = await rangeRequest(this.fetcher, this.name, begin, end - 1);
       this.stats.requests++;
       this.stats.bytes += body.length;
-      if (whole) this.keep(0, body); // the server ignored Range: the whole file came
+      if (whole)
+        this.keep(0, body); // the server ignored Range: the whole file came
       else if (body.length !== end - begin) throw new VectorStoreError('VECTORS_CORRUPT', this.name, `asked for bytes [${begin}, ${end}), got ${body.length}`);
       else this.keep(begin, body);
     } finally {
@@ -142,7 +143,8 @@ async function rangeRequest(fetcher: Fetch, url: string, first: number, last: nu
     throw new VectorStoreError('VECTORS_UNAVAILABLE', url, `fetch failed: ${(e as Error).message}`, { cause: e });
   }
   if (response.status === 404) throw new VectorStoreError('VECTORS_NOT_FOUND', url, 'HTTP 404');
-  if (response.status !== 206 && response.status !== 200) throw new VectorStoreError('VECTORS_UNAVAILABLE', url, `HTTP ${response.status} for bytes ${first}-${last}`);
+  if (response.status !== 206 && response.status !== 200)
+    throw new VectorStoreError('VECTORS_UNAVAILABLE', url, `HTTP ${response.status} for bytes ${first}-${last}`);
   const body = new Uint8Array(await response.arrayBuffer());
   if (response.status === 200) return { body, total: body.length, whole: true };
   const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(response.headers.get('content-range') ?? '');

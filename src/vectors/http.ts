@@ -44,7 +44,8 @@ export async function openHttpVectorStore(url: string, options: HttpStoreOptions
   const { tableOffset } = decodeHeader(head, source.size, url); // checks the header and where the index region lies
   const indexBytes = source.size - tableOffset;
   const limit = options.maxIndexBytes ?? 64 * 2 ** 20;
-  if (indexBytes > limit) throw new VectorStoreError('VECTORS_ARGS', url, `its index is ${indexBytes} bytes, over maxIndexBytes ${limit}: serve this store from a server-side host`);
+  if (indexBytes > limit)
+    throw new VectorStoreError('VECTORS_ARGS', url, `its index is ${indexBytes} bytes, over maxIndexBytes ${limit}: serve this store from a server-side host`);
   await source.fetchPages([[tableOffset, source.size]]);
   const store = openEmbeddedStore(source, { name: url, residentIndexBytes: indexBytes, pageBytes, cacheBytes: Number.MAX_SAFE_INTEGER });
   return new HttpVectorStore(store, source, { ...source.stats });
@@ -96,7 +97,8 @@ export class HttpVectorStore implements VectorSource {
       if (row < 0) unknown = true;
       else ranges.push([vectorsOffset + row * this.rowBytes, vectorsOffset + (row + 1) * this.rowBytes]);
     }
-    if (unknown && this.store.unkRow >= 0) ranges.push([vectorsOffset + this.store.unkRow * this.rowBytes, vectorsOffset + (this.store.unkRow + 1) * this.rowBytes]);
+    if (unknown && this.store.unkRow >= 0)
+      ranges.push([vectorsOffset + this.store.unkRow * this.rowBytes, vectorsOffset + (this.store.unkRow + 1) * this.rowBytes]);
     await this.source.fetchPages(ranges);
     if (options.signal?.aborted) throw new VectorStoreError('VECTORS_ABORTED', this.name, 'aborted by the caller');
     return this.store.lookup(tokens, options.out);

@@ -89,15 +89,19 @@ export class PagedFile {
    *                  index page CRCs are on, so a paged index needs it; an HTTP store with a
    *                  resident index reads smaller pages)
    */
-  constructor(source: RandomAccessSource, private readonly budget = 64 * 2 ** 20, pageBytes = PAGE_BYTES) {
-    if (!(pageBytes >= 4 && (pageBytes & (pageBytes - 1)) === 0)) throw new VectorStoreError('VECTORS_ARGS', source.name, `page size ${pageBytes} is not a power of two >= 4`);
+  constructor(
+    source: RandomAccessSource,
+    private readonly budget = 64 * 2 ** 20,
+    pageBytes = PAGE_BYTES,
+  ) {
+    if (!(pageBytes >= 4 && (pageBytes & (pageBytes - 1)) === 0))
+      throw new VectorStoreError('VECTORS_ARGS', source.name, `page size ${pageBytes} is not a power of two >= 4`);
     this.source = source;
     this.size = source.size;
     this.name = source.name;
     this.pageBytes = pageBytes;
     this.dir = new Array(Math.ceil(source.size / pageBytes / 1024));
   }
-
 
   /** Run on every page read from disk, before it is used or kept: throws when the page is damaged. */
   verifyPage: ((page: number, bytes: Uint8Array) => void) | undefined;
@@ -143,7 +147,11 @@ export class PagedFile {
 
   /** A typed error for a read of [pos, pos + len) that does not lie inside the file. */
   private outside(pos: number, len: number): VectorStoreError {
-    return new VectorStoreError('VECTORS_CORRUPT', this.name, `read of bytes [${pos}, ${pos + len}) outside the ${this.size}-byte file: an offset in it is damaged`);
+    return new VectorStoreError(
+      'VECTORS_CORRUPT',
+      this.name,
+      `read of bytes [${pos}, ${pos + len}) outside the ${this.size}-byte file: an offset in it is damaged`,
+    );
   }
 
   /** Little-endian u32 at a 4-aligned position (never crosses a page). */
@@ -193,7 +201,12 @@ export class PagedIndex implements IndexView {
    * @param slots hash table slots
    * @param count words
    */
-  constructor(private readonly file: PagedFile, private readonly tableOffset: number, slots: number, count: number) {
+  constructor(
+    private readonly file: PagedFile,
+    private readonly tableOffset: number,
+    slots: number,
+    count: number,
+  ) {
     this.offsetsAt = tableOffset + 4 * slots;
     this.rowCrcsAt = this.offsetsAt + 4 * (count + 1);
     this.poolAt = this.rowCrcsAt + 4 * count;

@@ -20,7 +20,11 @@ import type { IndexView } from './index-view.js';
  */
 export function readPageCrcs(bytes: Uint8Array, h: StoreHeader, name: string): Uint32Array {
   if (crc32(bytes) !== h.indexCrc32) {
-    throw new VectorStoreError('VECTORS_CORRUPT', name, `index page checksums (bytes [${h.pageCrcOffset}, ${h.fileBytes})) fail the header's checksum: the file is damaged`);
+    throw new VectorStoreError(
+      'VECTORS_CORRUPT',
+      name,
+      `index page checksums (bytes [${h.pageCrcOffset}, ${h.fileBytes})) fail the header's checksum: the file is damaged`,
+    );
   }
   const table = new Uint32Array(bytes.length / 4); // (indexPages)
   new Uint8Array(table.buffer).set(bytes);
@@ -66,10 +70,15 @@ function damagedPage(h: StoreHeader, name: string, page: number, begin: number, 
     ['word offsets', h.offsetsOffset, h.rowCrcOffset],
     ['row checksums', h.rowCrcOffset, h.poolOffset],
     ['words', h.poolOffset, h.pageCrcOffset],
-  ].filter(([, b, e]) => (b as number) < end && (e as number) > begin).map(([s]) => s);
-  return new VectorStoreError('VECTORS_CORRUPT', name,
+  ]
+    .filter(([, b, e]) => (b as number) < end && (e as number) > begin)
+    .map(([s]) => s);
+  return new VectorStoreError(
+    'VECTORS_CORRUPT',
+    name,
     `index page ${page} (bytes [${begin}, ${end}): ${sections.join(', ')}) fails its checksum: the file is damaged; ` +
-    'write it again with `tinycnn vectors convert`');
+      'write it again with `tinycnn vectors convert`',
+  );
 }
 
 /**
@@ -84,7 +93,8 @@ export function checkHashTable(index: IndexView, h: StoreHeader, name: string): 
   for (let row = 0; row < h.count; row++) {
     const start = index.offset(row);
     const end = index.offset(row + 1);
-    if (!(start < end && end <= h.poolBytes)) throw new VectorStoreError('VECTORS_CORRUPT', name, `word row ${row} has bad offsets [${start}, ${end}) in a ${h.poolBytes}-byte word pool`);
+    if (!(start < end && end <= h.poolBytes))
+      throw new VectorStoreError('VECTORS_CORRUPT', name, `word row ${row} has bad offsets [${start}, ${end}) in a ${h.poolBytes}-byte word pool`);
     const key = index.bytes(start, end);
     let slot = fnv1a(key, key.length) & mask;
     let probes = 0;

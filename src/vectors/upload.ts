@@ -10,9 +10,7 @@
  * landed before an interruption are simply written again. Deleted on success.
  */
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import {
-  BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, waitUntilTableExists, type DynamoDBClientConfig,
-} from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, waitUntilTableExists, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { VectorStoreError } from './errors.js';
 import type { VectorDtype } from './format.js';
 import type { InputFormat } from './input/detect.js';
@@ -97,22 +95,34 @@ interface Checkpoint {
 export async function uploadVectors(input: string, options: UploadOptions): Promise<UploadSummary> {
   const table = options.table;
   const layout = options.layout ?? 'compact';
-  const dtype = layout === 'compact' ? options.dtype ?? 'f16' : undefined;
+  const dtype = layout === 'compact' ? (options.dtype ?? 'f16') : undefined;
   const source = `dynamodb:${table}`;
   const checkpointPath = options.checkpoint ?? `${input}.upload-${table}.json`;
   const policy: RetryPolicy = { maxAttempts: options.maxAttempts ?? 12, baseDelayMs: options.baseDelayMs ?? 50, maxDelayMs: options.maxDelayMs ?? 5000 };
   const st = statSync(input);
   const fresh: Checkpoint = { version: 1, inputBytes: st.size, inputMtimeMs: st.mtimeMs, table, layout, dtype: dtype ?? null, done: 0 };
   const resumedFrom = options.restart ? 0 : readCheckpoint(checkpointPath, fresh);
-  const client = options.client ?? new DynamoDBClient({
-    maxAttempts: 1,
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...options.clientConfig,
-  });
+  const client =
+    options.client ??
+    new DynamoDBClient({
+      maxAttempts: 1,
+      ...(options.region ? { region: options.region } : {}),
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...options.clientConfig,
+    });
   const reader = await openVectorReader(input, options.format ?? 'auto');
   const s: UploadSummary = {
-    table, layout, dtype, resumedFrom, done: resumedFrom, written: 0, skipped: 0, retries: 0, itemBytes: 0, completed: false, checkpoint: checkpointPath,
+    table,
+    layout,
+    dtype,
+    resumedFrom,
+    done: resumedFrom,
+    written: 0,
+    skipped: 0,
+    retries: 0,
+    itemBytes: 0,
+    completed: false,
+    checkpoint: checkpointPath,
   };
   let read = 0;
   let lastSave = 0;
@@ -120,7 +130,7 @@ export async function uploadVectors(input: string, options: UploadOptions): Prom
     if (!force && Date.now() - lastSave < 500) return;
     lastSave = Date.now();
     const tmp = `${checkpointPath}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ ...fresh, done: s.done }) + '\n');
+    writeFileSync(tmp, `${JSON.stringify({ ...fresh, done: s.done })}\n`);
     renameSync(tmp, checkpointPath);
   };
   const progress = () => options.onProgress?.({ done: s.done, read, total: reader.count, bytes: reader.position(), totalBytes: reader.totalBytes });
@@ -132,13 +142,18 @@ export async function uploadVectors(input: string, options: UploadOptions): Prom
   let failure: unknown;
   const launch = (items: Item[], end: number) => {
     const seq = ends.push(end) - 1;
-    const p = writeBatch(client, table, items, policy, s, options.random, source).then(() => {
-      s.written += items.length;
-      finished.add(seq);
-      while (finished.has(nextSeq)) s.done = ends[nextSeq++];
-      save();
-      progress();
-    }, (e) => { failure ??= e; });
+    const p = writeBatch(client, table, items, policy, s, options.random, source).then(
+      () => {
+        s.written += items.length;
+        finished.add(seq);
+        while (finished.has(nextSeq)) s.done = ends[nextSeq++];
+        save();
+        progress();
+      },
+      (e) => {
+        failure ??= e;
+      },
+    );
     const tracked = p.finally(() => inflight.delete(tracked));
     inflight.add(tracked);
   };
@@ -196,16 +211,26 @@ function readCheckpoint(path: string, want: Checkpoint): number {
   }
   for (const k of ['version', 'inputBytes', 'inputMtimeMs', 'table', 'layout', 'dtype'] as const) {
     if (c[k] !== want[k]) {
-      throw new VectorStoreError('VECTORS_ARGS', path,
-        `checkpoint was made with ${k} = ${JSON.stringify(c[k])}, this run has ${JSON.stringify(want[k])}; pass --restart to start over`);
+      throw new VectorStoreError(
+        'VECTORS_ARGS',
+        path,
+        `checkpoint was made with ${k} = ${JSON.stringify(c[k])}, this run has ${JSON.stringify(want[k])}; pass --restart to start over`,
+      );
     }
   }
   if (!Number.isInteger(c.done) || c.done < 0) throw new VectorStoreError('VECTORS_ARGS', path, `bad "done" in checkpoint: ${c.done}`);
   return c.done;
 }
 
-async function writeBatch(client: DynamoDBClient, table: string, items: Item[], policy: RetryPolicy, s: UploadSummary,
-  random: (() => number) | undefined, source: string): Promise<void> {
+async function writeBatch(
+  client: DynamoDBClient,
+  table: string,
+  items: Item[],
+  policy: RetryPolicy,
+  s: UploadSummary,
+  random: (() => number) | undefined,
+  source: string,
+): Promise<void> {
   if (items.length === 0) return;
   const never = new AbortController().signal;
   let pending = items.map((Item) => ({ PutRequest: { Item } }));
@@ -220,8 +245,12 @@ async function writeBatch(client: DynamoDBClient, table: string, items: Item[], 
     } catch (e) {
       if (!isRetryable(e)) {
         const first = pending[0]?.PutRequest.Item[KEY_ATTR]?.S;
-        throw new VectorStoreError((e as { name?: string }).name === 'ResourceNotFoundException' ? 'VECTORS_NOT_FOUND' : 'VECTORS_UNAVAILABLE',
-          source, `BatchWriteItem failed (batch starting at ${JSON.stringify(first)}): ${describeError(e)}`, { cause: e });
+        throw new VectorStoreError(
+          (e as { name?: string }).name === 'ResourceNotFoundException' ? 'VECTORS_NOT_FOUND' : 'VECTORS_UNAVAILABLE',
+          source,
+          `BatchWriteItem failed (batch starting at ${JSON.stringify(first)}): ${describeError(e)}`,
+          { cause: e },
+        );
       }
       why = describeError(e);
     }
@@ -236,12 +265,14 @@ async function writeBatch(client: DynamoDBClient, table: string, items: Item[], 
 /** Creates the table (on-demand, key `word` S) unless it exists, and waits until it is ACTIVE. */
 export async function ensureTable(client: DynamoDBClient, table: string, source = `dynamodb:${table}`): Promise<void> {
   try {
-    await client.send(new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [{ AttributeName: KEY_ATTR, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: KEY_ATTR, KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: KEY_ATTR, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: KEY_ATTR, KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
   } catch (e) {
     if ((e as { name?: string }).name !== 'ResourceInUseException') {
       throw new VectorStoreError('VECTORS_UNAVAILABLE', source, `CreateTable failed: ${describeError(e)}`, { cause: e });

@@ -171,10 +171,23 @@ export class StoreWriter {
     tail.set(pageCrcBytes, L.pageCrcOffset - vectorsEnd);
     await this.write(tail, vectorsEnd);
     const header = encodeHeader({
-      dtype, dim, count, tableSlots: slots, unkIndex: this.unkIndex, bodyCrc32: this.crc, indexCrc32: crc32(pageCrcBytes),
-      metaOffset: L.metaOffset, metaBytes: this.meta.length, vectorsOffset: L.vectorsOffset,
-      tableOffset: L.tableOffset, offsetsOffset: L.offsetsOffset, rowCrcOffset: L.rowCrcOffset, poolOffset: L.poolOffset,
-      poolBytes: this.poolBytes, pageCrcOffset: L.pageCrcOffset, fileBytes: L.fileBytes,
+      dtype,
+      dim,
+      count,
+      tableSlots: slots,
+      unkIndex: this.unkIndex,
+      bodyCrc32: this.crc,
+      indexCrc32: crc32(pageCrcBytes),
+      metaOffset: L.metaOffset,
+      metaBytes: this.meta.length,
+      vectorsOffset: L.vectorsOffset,
+      tableOffset: L.tableOffset,
+      offsetsOffset: L.offsetsOffset,
+      rowCrcOffset: L.rowCrcOffset,
+      poolOffset: L.poolOffset,
+      poolBytes: this.poolBytes,
+      pageCrcOffset: L.pageCrcOffset,
+      fileBytes: L.fileBytes,
     });
     const head = new Uint8Array(L.vectorsOffset);
     head.set(header);

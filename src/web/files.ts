@@ -14,7 +14,11 @@ import { findAsset } from '../node/assets.js';
 import { SHIPPED_MODELS } from '../pipeline/defaults.js';
 
 /** The shipped files by their name under /weights/. */
-const SHIPPED = new Map(Object.values(SHIPPED_MODELS).flatMap((m) => [m.weights, m.vectors]).map((path) => [path.slice('weights/'.length), path]));
+const SHIPPED = new Map(
+  Object.values(SHIPPED_MODELS)
+    .flatMap((m) => [m.weights, m.vectors])
+    .map((path) => [path.slice('weights/'.length), path]),
+);
 
 /**
  * Answers /engine/tinycnn.js and /weights/<file>, or undefined for any other path.
@@ -100,5 +104,10 @@ function answer(status: number, headers: Record<string, string>, body: Buffer): 
 }
 
 function text(status: number, message: string, extra: Record<string, string> = {}): LambdaResponse {
-  return { statusCode: status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', ...extra }, body: `${message}\n`, isBase64Encoded: false };
+  return {
+    statusCode: status,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', ...extra },
+    body: `${message}\n`,
+    isBase64Encoded: false,
+  };
 }

@@ -42,7 +42,8 @@ function render(value: unknown): string {
 
 /** The page shell: which nav entry is current, the title, the main content. */
 export function page(current: 'demo' | 'report', title: string, main: Raw): string {
-  const link = (href: string, name: 'demo' | 'report', text: string) => html`<a href="${href}"${raw(current === name ? ' aria-current="page"' : '')}>${text}</a>`;
+  const link = (href: string, name: 'demo' | 'report', text: string) =>
+    html`<a href="${href}"${raw(current === name ? ' aria-current="page"' : '')}>${text}</a>`;
   return html`<!doctype html>
 <html lang="en">
 <head>

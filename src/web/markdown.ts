@@ -53,7 +53,12 @@ export function markdownToHtml(text: string, label: string): string {
 
 /** Pipe-table rows (header, alignment, body) -> a scrollable, labelled table. */
 function table(rows: string[], label: string): string {
-  const cells = (row: string) => row.replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  const cells = (row: string) =>
+    row
+      .replace(/^\|/, '')
+      .replace(/\|$/, '')
+      .split('|')
+      .map((c) => c.trim());
   const head = cells(rows[0]);
   const hasAlign = rows.length > 1 && /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$/.test(rows[1]);
   const align = hasAlign ? cells(rows[1]).map((a) => (a.endsWith(':') && a.startsWith(':') ? 'center' : a.endsWith(':') ? 'right' : 'left')) : [];

@@ -12,7 +12,7 @@ import { fileDate, type BenchFile, type BenchRow, type ChartFile, type CommandRe
 export const PRODUCE = {
   loadtest: ['npm run build', 'node build/src/cli/bin.js loadtest --local --charts > bench/results/loadtest.md'],
   plan: [
-    '# your function\'s CloudWatch REPORT logs, or the illustrative grid bench/data/plan-example.csv:',
+    "# your function's CloudWatch REPORT logs, or the illustrative grid bench/data/plan-example.csv:",
     'node build/src/cli/bin.js plan bench/data/plan-example.csv --slo-ms 50 --charts --label "example grid" > bench/results/plan.md',
   ],
   bench: ['npm run bench'],
@@ -25,7 +25,12 @@ export const PRODUCE = {
  */
 export function reportPage(results: Results, cwd: string): string {
   const where = relative(cwd, results.dir) || '.';
-  const nothing = results.loadtest.table === undefined && results.loadtest.charts.length === 0 && results.plan.table === undefined && results.plan.charts.length === 0 && results.bench === undefined;
+  const nothing =
+    results.loadtest.table === undefined &&
+    results.loadtest.charts.length === 0 &&
+    results.plan.table === undefined &&
+    results.plan.charts.length === 0 &&
+    results.bench === undefined;
   const main = html`<h1>Measurements</h1>
 <p class="intro">The latest results found in <code>${where}/</code>, read when this page loads: the load test of the local server or a deployed API, the cost planner's verdict, and the engine benchmark.</p>
 ${nothing ? html`<p class="notice" id="no-results"><strong>No results yet.</strong> Each section below says which command writes its part; reload this page afterwards.</p>` : ''}
@@ -42,9 +47,13 @@ function command(id: string, title: string, found: CommandResults, produce: read
 <h2 id="${id}-h">${title}</h2>
 <p class="about">${about}</p>
 ${missing ? howTo(`No ${title.toLowerCase()} results yet.`, produce) : ''}
-${table === undefined ? '' : html`<p class="source">From <code>${table.file}</code>${table.date === undefined ? '' : `, ${day(table.date)}`}.</p>
-<div class="md">${raw(markdownToHtml(table.text, title))}</div>`}
-${!missing && table === undefined ? howTo('Only the charts are saved: the table went to the terminal. To show it here too, save the command\'s output.', produce) : ''}
+${
+  table === undefined
+    ? ''
+    : html`<p class="source">From <code>${table.file}</code>${table.date === undefined ? '' : `, ${day(table.date)}`}.</p>
+<div class="md">${raw(markdownToHtml(table.text, title))}</div>`
+}
+${!missing && table === undefined ? howTo("Only the charts are saved: the table went to the terminal. To show it here too, save the command's output.", produce) : ''}
 ${charts.length === 0 ? '' : html`<div class="charts">${charts.map(chart)}</div>`}
 </section>`;
 }
@@ -61,7 +70,8 @@ function chart(c: ChartFile): Raw {
 function bench(b: BenchFile | undefined): Raw {
   const head = html`<h2 id="bench-h">Engine benchmark</h2>
 <p class="about"><code>npm run bench</code> times tinycnn's backends against tfjs, onnxruntime and PyTorch on the same weights and inputs (median of interleaved rounds; see <code>bench/README.md</code>).</p>`;
-  if (b === undefined) return html`<section class="card" id="bench" aria-labelledby="bench-h">${head}${howTo('No benchmark results yet.', PRODUCE.bench)}</section>`;
+  if (b === undefined)
+    return html`<section class="card" id="bench" aria-labelledby="bench-h">${head}${howTo('No benchmark results yet.', PRODUCE.bench)}</section>`;
   const single = b.results.filter((r) => (r.batch ?? 1) === 1 && !/-b\d+$/.test(r.case));
   const batched = b.results.filter((r) => /-b\d+$/.test(r.case) || (r.batch ?? 1) > 1);
   const peak = num((b.run.simd_peak_gflops as Record<string, unknown> | undefined)?.peak);
@@ -69,10 +79,24 @@ function bench(b: BenchFile | undefined): Raw {
 <p class="source">From <code>${b.file}</code>${b.temporary ? html` <strong class="warn">(a quick, partial or non-reference run: its numbers mean little)</strong>` : ''}; ${machine(b)}.</p>
 <h3>Latency at batch 1</h3>
 <p class="muted">p50 per call in µs, with the range of the rounds' p50s and the achieved GFLOP/s${peak === undefined ? '' : html` (measured WebAssembly SIMD peak: ${peak.toFixed(1)} GFLOP/s)`}. Lower is better.</p>
-${pivot(single, (r) => r.case, 'Latency at batch 1', (r) => cell(r.p50_us, r.min_us, r.max_us, r.gflops))}
-${batched.length === 0 ? '' : html`<h3>Throughput: Kim CNN, 20 tokens, by batch size</h3>
+${pivot(
+  single,
+  (r) => r.case,
+  'Latency at batch 1',
+  (r) => cell(r.p50_us, r.min_us, r.max_us, r.gflops),
+)}
+${
+  batched.length === 0
+    ? ''
+    : html`<h3>Throughput: Kim CNN, 20 tokens, by batch size</h3>
 <p class="muted">µs per sentence (p50 of one call ÷ batch). Lower is better.</p>
-${pivot([...single.filter((r) => r.case === 'kim-20'), ...batched], (r) => `batch ${r.batch ?? r.case.replace(/^.*-b/, '')}`, 'Throughput by batch size', (r) => cell(r.us_per_sentence ?? r.p50_us))}`}
+${pivot(
+  [...single.filter((r) => r.case === 'kim-20'), ...batched],
+  (r) => `batch ${r.batch ?? r.case.replace(/^.*-b/, '')}`,
+  'Throughput by batch size',
+  (r) => cell(r.us_per_sentence ?? r.p50_us),
+)}`
+}
 ${targets(b.targets)}
 </section>`;
 }
@@ -84,11 +108,13 @@ function pivot(rows: readonly BenchRow[], column: (r: BenchRow) => string, label
   const at = new Map(rows.map((r) => [`${r.runtime}\u0000${column(r)}`, r]));
   return html`<div class="table-wrap" role="region" aria-label="${label} table" tabindex="0"><table class="bench">
 <thead><tr><th scope="col">runtime</th>${columns.map((c) => html`<th scope="col" class="num">${c}</th>`)}</tr></thead>
-<tbody>${runtimes.map((rt) => html`
+<tbody>${runtimes.map(
+    (rt) => html`
 <tr${raw(rt.startsWith('tinycnn') ? ' class="ours"' : '')}><th scope="row">${rt}</th>${columns.map((c) => {
-    const r = at.get(`${rt}\u0000${c}`);
-    return html`<td class="num">${r === undefined ? '–' : content(r)}</td>`;
-  })}</tr>`)}
+      const r = at.get(`${rt}\u0000${c}`);
+      return html`<td class="num">${r === undefined ? '–' : content(r)}</td>`;
+    })}</tr>`,
+  )}
 </tbody></table></div>`;
 }
 
@@ -103,7 +129,14 @@ function targets(list: readonly Record<string, unknown>[]): Raw {
   return html`<details class="targets"><summary>Targets: ${counts('PASS')} pass, ${counts('FAIL')} fail, ${counts('SKIP')} skipped</summary>
 <ul>${list.map((t) => {
     const status = String(t.status ?? '?');
-    const detail = typeof t.why === 'string' ? t.why : num(t.ratio) !== undefined ? `ratio ${num(t.ratio)!.toFixed(3)}` : num(t.share) !== undefined ? `share ${(num(t.share)! * 100).toFixed(1)}%` : '';
+    const detail =
+      typeof t.why === 'string'
+        ? t.why
+        : num(t.ratio) !== undefined
+          ? `ratio ${num(t.ratio)!.toFixed(3)}`
+          : num(t.share) !== undefined
+            ? `share ${(num(t.share)! * 100).toFixed(1)}%`
+            : '';
     return html`<li><span class="badge ${status.toLowerCase()}">${status}</span> issue ${String(t.issue ?? '?')}: ${String(t.target ?? '')}${detail === '' ? '' : html` <span class="muted">(${detail})</span>`}</li>`;
   })}</ul></details>`;
 }
@@ -114,8 +147,12 @@ function machine(b: BenchFile): string {
   if (typeof m.auto_flavour === 'string') parts.push(`default flavour ${m.auto_flavour}`);
   if (num(m.load_avg_1m) !== undefined) parts.push(`load average ${num(m.load_avg_1m)}`);
   const named = fileDate(b.file);
-  const date = typeof b.run.date === 'string' ? b.run.date.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : named === undefined ? 'date not recorded' : day(named);
-  return `${parts.filter((p) => p !== undefined && p !== null).map(String).join(', ')}; run ${date}`;
+  const date =
+    typeof b.run.date === 'string' ? b.run.date.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : named === undefined ? 'date not recorded' : day(named);
+  return `${parts
+    .filter((p) => p !== undefined && p !== null)
+    .map(String)
+    .join(', ')}; run ${date}`;
 }
 
 function howTo(message: string, commands: readonly string[]): Raw {
@@ -123,7 +160,7 @@ function howTo(message: string, commands: readonly string[]): Raw {
 }
 
 function when(date: Date): string {
-  return date.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function day(date: Date): string {

@@ -105,13 +105,19 @@ function readCharts(dir: string): ChartFile[] {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, e]) => {
       const svg = e.svg === undefined ? undefined : read(join(dir, e.svg));
-      return { name, title: (svg !== undefined && svgTitle(svg)) || titleOfName(name), svg: e.svg, png: e.png, date: svg === undefined ? undefined : svgDate(svg) };
+      return {
+        name,
+        title: (svg !== undefined && svgTitle(svg)) || titleOfName(name),
+        svg: e.svg,
+        png: e.png,
+        date: svg === undefined ? undefined : svgDate(svg),
+      };
     });
 }
 
 /** The title Vega wrote into the SVG (the last title text: facet headers come first). */
 function svgTitle(svg: string): string | undefined {
-  const titles = [...svg.matchAll(/role-title-text[^]*?<text[^>]*>([^<]+)<\/text>/g)].map((m) => decodeEntities(m[1]));
+  const titles = [...svg.matchAll(/role-title-text[\s\S]*?<text[^>]*>([^<]+)<\/text>/g)].map((m) => decodeEntities(m[1]));
   return titles.at(-1);
 }
 
@@ -121,7 +127,12 @@ function titleOfName(name: string): string {
 }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 function newestText(dir: string, files: string[], pattern: RegExp): TextFile | undefined {
@@ -146,7 +157,15 @@ function newestBench(dir: string, files: string[]): BenchFile | undefined {
     if (parsed === undefined || mtime === undefined) continue;
     const { machine, run, results, targets } = parsed as Record<string, unknown>;
     if (!isRecord(machine) || !Array.isArray(results) || !results.every(isBenchRow)) continue;
-    runs.push({ file, temporary: file.endsWith('.tmp.json'), mtime, machine, run: isRecord(run) ? run : {}, results, targets: Array.isArray(targets) ? targets.filter(isRecord) : [] });
+    runs.push({
+      file,
+      temporary: file.endsWith('.tmp.json'),
+      mtime,
+      machine,
+      run: isRecord(run) ? run : {},
+      results,
+      targets: Array.isArray(targets) ? targets.filter(isRecord) : [],
+    });
   }
   const date = (b: BenchFile) => (typeof b.run.date === 'string' ? Date.parse(b.run.date) : NaN) || b.mtime.getTime();
   runs.sort((a, b) => Number(a.temporary) - Number(b.temporary) || date(b) - date(a));

@@ -44,7 +44,8 @@ const TYPES: Record<string, string> = {
  * URL" field); 'wasm-unsafe-eval' lets the browser mode compile the engine's kernels (and nothing
  * else: no eval of JavaScript).
  */
-const PAGE_CSP = "default-src 'self'; connect-src *; img-src 'self' data:; style-src 'self'; script-src 'self' 'wasm-unsafe-eval'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const PAGE_CSP =
+  "default-src 'self'; connect-src *; img-src 'self' data:; style-src 'self'; script-src 'self' 'wasm-unsafe-eval'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 /** Chart files opened on their own: no scripts. */
 const FILE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -141,11 +142,21 @@ function extension(name: string): string {
 function file(status: number, ext: string, body: Buffer, csp: string | undefined): LambdaResponse {
   const type = TYPES[ext] ?? 'application/octet-stream';
   const binary = type === 'image/png';
-  const headers: Record<string, string> = { 'Content-Type': type, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' };
+  const headers: Record<string, string> = {
+    'Content-Type': type,
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  };
   if (csp !== undefined) headers['Content-Security-Policy'] = csp;
   return { statusCode: status, headers, body: body.toString(binary ? 'base64' : 'utf8'), isBase64Encoded: binary };
 }
 
 function text(status: number, message: string, extra: Record<string, string> = {}): LambdaResponse {
-  return { statusCode: status, headers: Object.assign({ 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }, extra), body: `${message}\n`, isBase64Encoded: false };
+  return {
+    statusCode: status,
+    headers: Object.assign({ 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }, extra),
+    body: `${message}\n`,
+    isBase64Encoded: false,
+  };
 }

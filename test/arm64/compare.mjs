@@ -70,7 +70,8 @@ function compareRows(a, b, mode, tolerance, totals, where, other) {
       worst = Math.max(worst, error);
       if (sameBits(a[i][j], b[i][j])) identical++;
       else if (mode === 'bits') problem ??= `${where}, row ${i}, logit ${j}: x86_64 ${a[i][j]} vs ${other} ${b[i][j]} (bits differ)`;
-      if (mode === 'tolerance' && !(error <= tolerance)) problem ??= `${where}, row ${i}, logit ${j}: x86_64 ${a[i][j]} vs ${other} ${b[i][j]}, error ${error.toExponential(2)} > ${tolerance}`;
+      if (mode === 'tolerance' && !(error <= tolerance))
+        problem ??= `${where}, row ${i}, logit ${j}: x86_64 ${a[i][j]} vs ${other} ${b[i][j]}, error ${error.toExponential(2)} > ${tolerance}`;
     }
   }
   totals.compared += count;
@@ -148,7 +149,11 @@ export function compareSides(a, b, fixtures, tolerance, totals, other = 'arm64')
       if (rows.problem) problems.push(rows.problem);
     }
     const detail = `${fixtures.length} fixtures, ${count} logits, ${identical} bit-identical`;
-    checks.push({ name: `golden ${flavour}, ${how}`, ok: problems.length === 0 && count > 0, detail: problems.length ? `${detail}; ${problems.slice(0, 3).join('; ')}` : detail });
+    checks.push({
+      name: `golden ${flavour}, ${how}`,
+      ok: problems.length === 0 && count > 0,
+      detail: problems.length ? `${detail}; ${problems.slice(0, 3).join('; ')}` : detail,
+    });
     checks.push(compareSentences(`sentences ${flavour}, ${how}`, sentencesOf(a, flavour), sentencesOf(b, flavour), mode, tolerance, totals, other));
   }
 
@@ -156,7 +161,17 @@ export function compareSides(a, b, fixtures, tolerance, totals, other = 'arm64')
   if (a.auto === b.auto) {
     notes.push(`index.handler picked ${a.auto} on both sides: its answers are the "sentences ${a.auto}" check`);
   } else {
-    checks.push(compareSentences(`index.handler as deployed: x86_64 ${a.auto} vs ${other} ${b.auto}, within tolerance`, a.sentences.handler, b.sentences.handler, 'tolerance', tolerance, totals, other));
+    checks.push(
+      compareSentences(
+        `index.handler as deployed: x86_64 ${a.auto} vs ${other} ${b.auto}, within tolerance`,
+        a.sentences.handler,
+        b.sentences.handler,
+        'tolerance',
+        tolerance,
+        totals,
+        other,
+      ),
+    );
   }
 
   // B against PyTorch, every flavour that ran there; hostile inputs (scale up to 4096, cancelling) apart.
@@ -184,6 +199,10 @@ export function compareSides(a, b, fixtures, tolerance, totals, other = 'arm64')
     worstBy.push(`${flavour} ${show('ordinary')} / ${show('hostile')}`);
   }
   const detail = `${count} logits, worst |${other} - PyTorch| / (1 + |PyTorch|), ordinary / hostile inputs: ${worstBy.join(', ')} (bound ${tolerance})`;
-  checks.push({ name: `golden on ${other} vs PyTorch`, ok: problems.length === 0 && count > 0, detail: problems.length ? `${detail}; ${problems.slice(0, 3).join('; ')}` : detail });
+  checks.push({
+    name: `golden on ${other} vs PyTorch`,
+    ok: problems.length === 0 && count > 0,
+    detail: problems.length ? `${detail}; ${problems.slice(0, 3).join('; ')}` : detail,
+  });
   return { checks, notes };
 }

@@ -35,8 +35,20 @@ export class Arm64SetupError extends Error {
 export function downloadDebs({ dir, suite, packages, qemuFor }) {
   const apt = privateApt(dir, qemuFor, suite);
   run('apt-get update', 'apt-get', [...apt.options, 'update', '-qq']);
-  run('apt-get download', 'apt-get', [...apt.options, 'install', '--download-only', '--no-install-recommends', '-y', '-qq', ...packages, ...(qemuFor ? ['qemu-user-static'] : [])]);
-  return readdirSync(apt.archives).filter((f) => f.endsWith('.deb')).sort().map((f) => join(apt.archives, f));
+  run('apt-get download', 'apt-get', [
+    ...apt.options,
+    'install',
+    '--download-only',
+    '--no-install-recommends',
+    '-y',
+    '-qq',
+    ...packages,
+    ...(qemuFor ? ['qemu-user-static'] : []),
+  ]);
+  return readdirSync(apt.archives)
+    .filter((f) => f.endsWith('.deb'))
+    .sort()
+    .map((f) => join(apt.archives, f));
 }
 
 /**
@@ -85,17 +97,27 @@ function privateApt(dir, host, suite) {
   writeFileSync(join(parts, 'debian.sources'), debianSources(suite));
   const architectures = host === undefined ? ['arm64'] : [host, 'arm64'];
   const options = [
-    '-o', `APT::Architecture=${architectures[0]}`,
+    '-o',
+    `APT::Architecture=${architectures[0]}`,
     ...architectures.flatMap((a) => ['-o', `APT::Architectures::=${a}`]),
-    '-o', 'Dir::Etc::sourcelist=/dev/null',
-    '-o', `Dir::Etc::sourceparts=${parts}`,
-    '-o', `Dir::State=${dir}`,
-    '-o', `Dir::State::Lists=${join(dir, 'lists')}`,
-    '-o', `Dir::State::status=${join(dir, 'status')}`,
-    '-o', `Dir::Cache=${dir}`,
-    '-o', `Dir::Cache::archives=${archives}`,
-    '-o', 'Debug::NoLocking=1', // private folders: nobody else uses these locks
-    '-o', 'Acquire::Languages=none',
+    '-o',
+    'Dir::Etc::sourcelist=/dev/null',
+    '-o',
+    `Dir::Etc::sourceparts=${parts}`,
+    '-o',
+    `Dir::State=${dir}`,
+    '-o',
+    `Dir::State::Lists=${join(dir, 'lists')}`,
+    '-o',
+    `Dir::State::status=${join(dir, 'status')}`,
+    '-o',
+    `Dir::Cache=${dir}`,
+    '-o',
+    `Dir::Cache::archives=${archives}`,
+    '-o',
+    'Debug::NoLocking=1', // private folders: nobody else uses these locks
+    '-o',
+    'Acquire::Languages=none',
   ];
   if (userInfo().uid === 0) options.push('-o', 'APT::Sandbox::User=root'); // the _apt user cannot write into the repo
   return { dir, archives, options };
@@ -111,13 +133,23 @@ function debianSources(suite) {
   const swap = (suites) => suites.replace(new RegExp(`\\b${codename}\\b`, 'g'), suite);
   const stanzas = [];
   const dirPath = '/etc/apt/sources.list.d';
-  const files = existsSync(dirPath) ? readdirSync(dirPath).filter((f) => f.endsWith('.sources')).map((f) => join(dirPath, f)) : [];
+  const files = existsSync(dirPath)
+    ? readdirSync(dirPath)
+        .filter((f) => f.endsWith('.sources'))
+        .map((f) => join(dirPath, f))
+    : [];
   for (const file of files) {
     for (const stanza of readFileSync(file, 'utf8').split(/\n\s*\n/)) {
       const lines = stanza.split('\n').filter((l) => !l.startsWith('#'));
       const suites = lines.find((l) => /^Suites:/i.test(l));
       if (suites === undefined || !new RegExp(`\\b${codename}\\b`).test(suites) || /^Enabled:\s*no/im.test(stanza)) continue;
-      stanzas.push(lines.map((l) => (l === suites ? swap(l) : l)).filter((l) => !/^Architectures:/i.test(l)).join('\n').trim());
+      stanzas.push(
+        lines
+          .map((l) => (l === suites ? swap(l) : l))
+          .filter((l) => !/^Architectures:/i.test(l))
+          .join('\n')
+          .trim(),
+      );
     }
   }
   if (existsSync('/etc/apt/sources.list')) {
@@ -126,10 +158,17 @@ function debianSources(suite) {
       const m = /^deb\s+(?:\[([^\]]*)\]\s+)?(\S+)\s+(\S+)\s+(.+)$/.exec(line.trim());
       if (m === null || !new RegExp(`\\b${codename}\\b`).test(m[3])) continue;
       const signed = /signed-by=(\S+)/.exec(m[1] ?? '')?.[1];
-      stanzas.push([`Types: deb`, `URIs: ${m[2]}`, `Suites: ${swap(m[3])}`, `Components: ${m[4].trim()}`, ...(signed ? [`Signed-By: ${signed}`] : [])].join('\n'));
+      stanzas.push(
+        [`Types: deb`, `URIs: ${m[2]}`, `Suites: ${swap(m[3])}`, `Components: ${m[4].trim()}`, ...(signed ? [`Signed-By: ${signed}`] : [])].join('\n'),
+      );
     }
   }
-  if (stanzas.length === 0) throw new Arm64SetupError('sources', `no apt source of the host's release (${codename}) to derive ${suite}'s from`, 'run on Debian with its standard sources');
+  if (stanzas.length === 0)
+    throw new Arm64SetupError(
+      'sources',
+      `no apt source of the host's release (${codename}) to derive ${suite}'s from`,
+      'run on Debian with its standard sources',
+    );
   return `${stanzas.join('\n\n')}\n`;
 }
 

@@ -57,7 +57,11 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const list = (text) => text.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (text) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const targets = list(values.nodes);
 const x86Majors = list(values.x86).map(Number);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -79,7 +83,13 @@ async function main() {
     }),
     ...targets.map((target) => {
       const node = ensureArm64(target);
-      return { side: `arm64 ${target}`, command: node.command, what: `${node.what}, emulated by ${node.emulator}`, nodeVersion: node.nodeVersion, emulated: node.emulator !== 'none (arm64 host)' };
+      return {
+        side: `arm64 ${target}`,
+        command: node.command,
+        what: `${node.what}, emulated by ${node.emulator}`,
+        nodeVersion: node.nodeVersion,
+        emulated: node.emulator !== 'none (arm64 host)',
+      };
     }),
   ]);
   await step('package', () => ensurePackage());
@@ -101,12 +111,16 @@ async function main() {
     const totals = new Totals();
     let passed = 0;
     let failed = 0;
-    console.log(`\nx86_64: Node ${x86.result.machine.node} (V8 ${x86.result.machine.v8}), ${x86.result.machine.cpu}${x86.result.machine.fma ? ', FMA' : ', no FMA'}`);
+    console.log(
+      `\nx86_64: Node ${x86.result.machine.node} (V8 ${x86.result.machine.v8}), ${x86.result.machine.cpu}${x86.result.machine.fma ? ', FMA' : ', no FMA'}`,
+    );
     console.log(`  index.handler ran: ${x86.result.auto}; flavours run: ${ranFlavours(x86.result)}  [${seconds(x86.result.ms.total)}]`);
     others.forEach((other, i) => {
       const { result } = runs[i];
       console.log(`\n${other.side}: Node ${result.machine.node} (V8 ${result.machine.v8}), ${other.what}`);
-      console.log(`  index.handler ran: ${result.auto}; flavours run: ${ranFlavours(result)}  [${seconds(result.ms.total)}${other.emulated ? ' under emulation' : ''}]`);
+      console.log(
+        `  index.handler ran: ${result.auto}; flavours run: ${ranFlavours(result)}  [${seconds(result.ms.total)}${other.emulated ? ' under emulation' : ''}]`,
+      );
       const { checks, notes } = compareSides(x86.result, result, fixtures, helpers.TOLERANCE, totals, other.side);
       for (const check of checks) {
         console.log(`  ${check.ok ? 'PASS' : 'FAIL'} ${check.name}: ${check.detail}`);
@@ -117,12 +131,18 @@ async function main() {
     });
 
     const canary = others.length > 0 && canaryCaught(x86.result, runs[others.length - 1].result, fixtures, helpers.TOLERANCE);
-    console.log(`\n${canary ? 'PASS' : 'FAIL'} self-check: a 1-ulp change in one ${others.at(-1)?.side ?? '(no other side)'} logit ${canary ? 'is' : 'is NOT'} caught by the bit-for-bit comparison`);
+    console.log(
+      `\n${canary ? 'PASS' : 'FAIL'} self-check: a 1-ulp change in one ${others.at(-1)?.side ?? '(no other side)'} logit ${canary ? 'is' : 'is NOT'} caught by the bit-for-bit comparison`,
+    );
     if (canary) passed++;
     else failed++;
 
-    console.log(`logits compared with the host's x86_64 run: ${totals.compared}, bit-identical: ${totals.identical} (${((100 * totals.identical) / Math.max(1, totals.compared)).toFixed(1)}%)`);
-    console.log(`worst error between the sides: ${totals.worst.toExponential(2)}; worst vs PyTorch (other sides): ${totals.worstPytorch.toExponential(2)} (bound ${helpers.TOLERANCE} * (1 + |ref|))`);
+    console.log(
+      `logits compared with the host's x86_64 run: ${totals.compared}, bit-identical: ${totals.identical} (${((100 * totals.identical) / Math.max(1, totals.compared)).toFixed(1)}%)`,
+    );
+    console.log(
+      `worst error between the sides: ${totals.worst.toExponential(2)}; worst vs PyTorch (other sides): ${totals.worstPytorch.toExponential(2)} (bound ${helpers.TOLERANCE} * (1 + |ref|))`,
+    );
     const total = performance.now() - started;
     console.log(`wall time ${values.fast ? '(--fast)' : '(full)'}: ${seconds(total)} = ${timings.map(([name, ms]) => `${name} ${seconds(ms)}`).join(', ')}`);
     if (values.keep) console.log(`kept: ${tmp}`);

@@ -48,7 +48,9 @@ const bundle = await import(join(pkg, 'index.mjs')); // INIT of index.handler ru
 const importMs = performance.now() - started;
 // What this runner relies on from the bundle (src/lambda/index.ts, handler.ts, runtime.ts): say so if it changes.
 if (typeof bundle.createHandler !== 'function' || typeof bundle.readConfig !== 'function' || typeof bundle.handler?.runtime?.flavour !== 'string') {
-  throw new Error(`${join(pkg, 'index.mjs')} must export handler (with .runtime.flavour), createHandler and readConfig; it exports ${Object.keys(bundle).join(', ')}`);
+  throw new Error(
+    `${join(pkg, 'index.mjs')} must export handler (with .runtime.flavour), createHandler and readConfig; it exports ${Object.keys(bundle).join(', ')}`,
+  );
 }
 const { inputFromRecipes } = await import(values.recipes);
 
@@ -85,7 +87,8 @@ async function runGolden(flavour, fixtures) {
       built.forEach((b, i) => {
         const want = fixture.cases[i].input_sha256;
         for (const key of Object.keys(want)) {
-          if (b.hashes[key] !== want[key]) throw new Error(`${fixture.name}, ${fixture.cases[i].label}: rebuilt input ${key} has sha256 ${b.hashes[key]}, fixture says ${want[key]}`);
+          if (b.hashes[key] !== want[key])
+            throw new Error(`${fixture.name}, ${fixture.cases[i].label}: rebuilt input ${key} has sha256 ${b.hashes[key]}, fixture says ${want[key]}`);
         }
       });
       const inputs = built.map((b) => b.input);
@@ -107,7 +110,13 @@ async function runSentences(handler, events) {
     const body = JSON.parse(response.body);
     const items = Array.isArray(body.results) ? body.results : [body];
     const logits = response.statusCode === 200 ? items.map((item) => item.output ?? item.score[0]) : [];
-    results.push({ id, status: response.statusCode, ...(body.error?.code ? { code: body.error.code } : {}), logits, predictions: items.map((i) => i.prediction) });
+    results.push({
+      id,
+      status: response.statusCode,
+      ...(body.error?.code ? { code: body.error.code } : {}),
+      logits,
+      predictions: items.map((i) => i.prediction),
+    });
   }
   return results;
 }

@@ -88,7 +88,8 @@ export function findArm64(target) {
     node = build.build.node;
     nodeVersion = build.build.version;
     sysroot = join(CACHE, 'glibc', 'sysroot');
-    if (!native && !existsSync(join(CACHE, 'glibc', 'ready.json'))) return { ok: false, reason: `${rel(join(CACHE, 'glibc'))} (arm64 libc for the official builds) is not set up (${setup})` };
+    if (!native && !existsSync(join(CACHE, 'glibc', 'ready.json')))
+      return { ok: false, reason: `${rel(join(CACHE, 'glibc'))} (arm64 libc for the official builds) is not set up (${setup})` };
   } else {
     const ready = join(CACHE, target, 'ready.json');
     if (!existsSync(ready)) return { ok: false, reason: `${rel(join(CACHE, target))} is not set up (${setup})` };
@@ -138,7 +139,10 @@ export function ensureArm64(target, options = {}) {
   const smoke = spawnSync(command[0], [...command.slice(1), '-p', 'process.arch + " " + process.version'], { encoding: 'utf8' });
   const [nodeArch, nodeVersion] = (smoke.stdout ?? '').trim().split(' ');
   if (smoke.status !== 0 || nodeArch !== 'arm64' || nodeVersion !== ready.node.nodeVersion) {
-    throw new Arm64SetupError('smoke test', `${target}: arm64 node did not start: ${(smoke.stderr || smoke.stdout || String(smoke.error)).trim().slice(0, 500)}`);
+    throw new Arm64SetupError(
+      'smoke test',
+      `${target}: arm64 node did not start: ${(smoke.stderr || smoke.stdout || String(smoke.error)).trim().slice(0, 500)}`,
+    );
   }
   log(`arm64 setup: ${target} ready, node ${nodeVersion} (arm64)`);
   return ready.node;
@@ -158,9 +162,15 @@ function ensureSysroot(name, suite, packages, what, log) {
   const debs = downloadDebs({ dir: apt, suite, packages, qemuFor: needQemu ? host : undefined });
   const qemu = debs.find((deb) => /\/qemu-user-static_[^/]*$/.test(deb));
   if (qemu !== undefined) extractQemu(qemu, join(CACHE, 'bin'));
-  unpackSysroot(debs.filter((deb) => deb !== qemu), join(dir, 'sysroot'));
+  unpackSysroot(
+    debs.filter((deb) => deb !== qemu),
+    join(dir, 'sysroot'),
+  );
   const nodeVersion = name === suite && packages.includes('nodejs:arm64') ? debianNodeVersion(join(dir, 'sysroot')) : undefined;
-  writeFileSync(join(dir, 'ready.json'), `${JSON.stringify({ suite, packages, nodeVersion, debs: debs.map((d) => d.slice(d.lastIndexOf('/') + 1)) }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'ready.json'),
+    `${JSON.stringify({ suite, packages, nodeVersion, debs: debs.map((d) => d.slice(d.lastIndexOf('/') + 1)) }, null, 2)}\n`,
+  );
   rmSync(apt, { recursive: true, force: true }); // package lists and .debs: tens of MB no longer needed
 }
 
@@ -171,7 +181,8 @@ function debianNodeVersion(sysroot) {
   if (qemu === undefined) throw new Arm64SetupError('emulator', 'no qemu-aarch64 after setup', 'apt-get install qemu-user-static');
   const command = qemu === null ? [node] : [qemu.path, '-L', sysroot, node];
   const run = spawnSync(command[0], [...command.slice(1), '-p', 'process.version'], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Arm64SetupError('smoke test', `arm64 node did not start: ${(run.stderr || run.stdout || String(run.error)).trim().slice(0, 500)}`);
+  if (run.status !== 0)
+    throw new Arm64SetupError('smoke test', `arm64 node did not start: ${(run.stderr || run.stdout || String(run.error)).trim().slice(0, 500)}`);
   return run.stdout.trim();
 }
 

@@ -22,7 +22,9 @@ function python(script: string): void {
 describe.skipIf(!hasTorch)('tinycnn convert refusals', () => {
   it('a pickle that is a call to eval: exit 2, one line naming the call, nothing run', () => {
     const marker = join(dir, 'pwned');
-    python(`import torch\nclass Evil:\n    def __reduce__(self):\n        return (eval, ("__import__('os').system('touch ${marker}')",))\ntorch.save(Evil(), 'eval.pt')`);
+    python(
+      `import torch\nclass Evil:\n    def __reduce__(self):\n        return (eval, ("__import__('os').system('touch ${marker}')",))\ntorch.save(Evil(), 'eval.pt')`,
+    );
     const run = tinycnn(['convert', join(dir, 'eval.pt'), join(dir, 'out.safetensors')]);
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);

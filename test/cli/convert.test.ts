@@ -56,27 +56,31 @@ describe.runIf(torch)('tinycnn convert + tinycnn logits on castorini checkpoints
     expect(cases.some((c) => /gpu/.test(c.file))).toBe(true);
   });
 
-  it('reproduces PyTorch on each one', () => {
-    let worst = 0;
-    for (const c of cases) {
-      const out = join(dir, `${c.file}.safetensors`);
-      const converted = tinycnn(['convert', join(dir, c.file), out]);
-      expect(converted.status, `${c.file}: ${converted.stderr}`).toBe(0);
-      expect(converted.stderr).toMatch(/parity certificate ok/);
-      const inputPath = join(dir, `${c.file}.input.json`);
-      writeFileSync(inputPath, JSON.stringify(inputJson(c)));
-      const run = tinycnn(['logits', '--model', out, '--input', inputPath]);
-      expect(run.status, `${c.file}: ${run.stderr}`).toBe(0);
-      const { logits } = JSON.parse(run.stdout) as { logits: number[] };
-      expect(logits).toHaveLength(c.logits.length);
-      c.logits.forEach((ref, j) => {
-        const error = Math.abs(logits[j] - ref) / (1 + Math.abs(ref));
-        worst = Math.max(worst, error);
-        expect(error, `${c.file} logit ${j}: ${logits[j]} vs PyTorch ${ref}`).toBeLessThanOrEqual(TOLERANCE);
-      });
-    }
-    console.log(`convert e2e: ${cases.length} checkpoints, largest error ${worst.toExponential(2)} x (1 + |ref|)`);
-  }, 5 * 60_000); // a Python process importing torch per checkpoint: ~40 s on a quiet 2-core box, over 60 s on a busy one
+  it(
+    'reproduces PyTorch on each one',
+    () => {
+      let worst = 0;
+      for (const c of cases) {
+        const out = join(dir, `${c.file}.safetensors`);
+        const converted = tinycnn(['convert', join(dir, c.file), out]);
+        expect(converted.status, `${c.file}: ${converted.stderr}`).toBe(0);
+        expect(converted.stderr).toMatch(/parity certificate ok/);
+        const inputPath = join(dir, `${c.file}.input.json`);
+        writeFileSync(inputPath, JSON.stringify(inputJson(c)));
+        const run = tinycnn(['logits', '--model', out, '--input', inputPath]);
+        expect(run.status, `${c.file}: ${run.stderr}`).toBe(0);
+        const { logits } = JSON.parse(run.stdout) as { logits: number[] };
+        expect(logits).toHaveLength(c.logits.length);
+        c.logits.forEach((ref, j) => {
+          const error = Math.abs(logits[j] - ref) / (1 + Math.abs(ref));
+          worst = Math.max(worst, error);
+          expect(error, `${c.file} logit ${j}: ${logits[j]} vs PyTorch ${ref}`).toBeLessThanOrEqual(TOLERANCE);
+        });
+      }
+      console.log(`convert e2e: ${cases.length} checkpoints, largest error ${worst.toExponential(2)} x (1 + |ref|)`);
+    },
+    5 * 60_000,
+  ); // a Python process importing torch per checkpoint: ~40 s on a quiet 2-core box, over 60 s on a busy one
 
   it('prints a list for a batch', () => {
     const c = cases.find((k) => k.architecture === 'SMModel')!;

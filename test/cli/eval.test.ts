@@ -19,7 +19,7 @@ function evalJson(args: string[]) {
 }
 
 describe('tinycnn eval', () => {
-  it('SST-2 test: PyTorch\'s accuracy and labels; typed text within one point of the tokens', () => {
+  it("SST-2 test: PyTorch's accuracy and labels; typed text within one point of the tokens", () => {
     const pytorch = committed('kim-sst2');
     const tokenized = evalJson(['data/sst/test.txt']);
     expect(tokenized).toMatchObject({ task: 'sst2', form: 'tokenized', model: 'kim', items: 1821, accuracy: pytorch.accuracy });
@@ -29,7 +29,7 @@ describe('tinycnn eval', () => {
     expect(Math.abs(typed.accuracy - tokenized.accuracy)).toBeLessThanOrEqual(0.01);
   });
 
-  it('TrecQA TEST: PyTorch\'s MAP and MRR, raw and clean, and its rankings', () => {
+  it("TrecQA TEST: PyTorch's MAP and MRR, raw and clean, and its rankings", () => {
     const pytorch = committed('sm-trecqa');
     const report = evalJson(['data/trecqa/TEST.xml']);
     expect(report.raw).toEqual({ map: pytorch.map, mrr: pytorch.mrr, questions: 95 });

@@ -24,32 +24,33 @@ it('has fixtures to check', () => {
   expect(fixtures.length).toBeGreaterThanOrEqual(4);
 });
 
-for (const flavour of FLAVOURS) for (const conv of CONVS) {
-  describe(`golden fixtures on ${flavour}, ${conv} convolution`, () => {
-    const backend = createBackend({ backend: flavour, conv, log: () => {} });
-    it(`runs on ${flavour} itself, not a fallback, with ${conv} convolution`, () => {
-      expect(backend.flavour).toBe(flavour);
-      expect(backend.conv).toBe(conv);
-    });
-    for (const fixture of fixtures) {
-      it(fixture.name, () => {
-        const model = loadModel(join(root, fixture.model), { backend }); // verify on: the certificate passes too
-        const built = fixture.cases.map((c) => inputFromRecipes(c.input));
-        fixture.cases.forEach((c, i) => expect(built[i].hashes, `${c.label}: rebuilt input`).toEqual(c.input_sha256));
-        const logits = fixture.batch ? model.logitsBatch(built.map((b) => b.input)) : built.map((b) => model.logits(b.input));
-        fixture.cases.forEach((c, i) => {
-          expect(logits[i]).toHaveLength(c.logits.length);
-          c.logits.forEach((ref, j) => {
-            const error = Math.abs(logits[i][j] - ref) / (1 + Math.abs(ref));
-            const key = `${flavour} ${conv}${fixture.name.includes('hostile') ? ' (hostile inputs, scale up to 4096)' : ''}`;
-            worst[key] = Math.max(worst[key] ?? 0, error);
-            expect(error, `${c.label}, logit ${j}: ours ${logits[i][j]} vs PyTorch ${ref}`).toBeLessThanOrEqual(TOLERANCE);
+for (const flavour of FLAVOURS)
+  for (const conv of CONVS) {
+    describe(`golden fixtures on ${flavour}, ${conv} convolution`, () => {
+      const backend = createBackend({ backend: flavour, conv, log: () => {} });
+      it(`runs on ${flavour} itself, not a fallback, with ${conv} convolution`, () => {
+        expect(backend.flavour).toBe(flavour);
+        expect(backend.conv).toBe(conv);
+      });
+      for (const fixture of fixtures) {
+        it(fixture.name, () => {
+          const model = loadModel(join(root, fixture.model), { backend }); // verify on: the certificate passes too
+          const built = fixture.cases.map((c) => inputFromRecipes(c.input));
+          fixture.cases.forEach((c, i) => expect(built[i].hashes, `${c.label}: rebuilt input`).toEqual(c.input_sha256));
+          const logits = fixture.batch ? model.logitsBatch(built.map((b) => b.input)) : built.map((b) => model.logits(b.input));
+          fixture.cases.forEach((c, i) => {
+            expect(logits[i]).toHaveLength(c.logits.length);
+            c.logits.forEach((ref, j) => {
+              const error = Math.abs(logits[i][j] - ref) / (1 + Math.abs(ref));
+              const key = `${flavour} ${conv}${fixture.name.includes('hostile') ? ' (hostile inputs, scale up to 4096)' : ''}`;
+              worst[key] = Math.max(worst[key] ?? 0, error);
+              expect(error, `${c.label}, logit ${j}: ours ${logits[i][j]} vs PyTorch ${ref}`).toBeLessThanOrEqual(TOLERANCE);
+            });
           });
         });
-      });
-    }
-  });
-}
+      }
+    });
+  }
 
 afterAll(() => {
   for (const [flavour, error] of Object.entries(worst).sort()) {

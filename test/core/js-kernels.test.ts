@@ -92,7 +92,13 @@ describe('fused convMaxPool (TypeScript backend)', () => {
 
 describe('dense', () => {
   it('matches the reference for odd sizes, a batch and every activation', () => {
-    for (const [outF, inF, batch] of [[1, 1, 1], [2, 300, 1], [6, 300, 3], [204, 204, 2], [5, 7, 4]]) {
+    for (const [outF, inF, batch] of [
+      [1, 1, 1],
+      [2, 300, 1],
+      [6, 300, 3],
+      [204, 204, 2],
+      [5, 7, 4],
+    ]) {
       const w = randomFloats(outF * inF);
       const b = randomFloats(outF);
       const x = randomFloats(batch * inF);

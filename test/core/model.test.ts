@@ -96,7 +96,10 @@ describe('forward', () => {
     const batch = model.logitsBatch(inputs);
     inputs.forEach((input, i) => expect(Array.from(batch[i])).toEqual(Array.from(model.logits(input))));
     const sm = load(smTensors({ ext: true }));
-    const pairs = [[1, 4], [6, 2]].map(([nq, na]) => ({
+    const pairs = [
+      [1, 4],
+      [6, 2],
+    ].map(([nq, na]) => ({
       q: { data: randomFloats(nq * 5), tokens: nq },
       a: { data: randomFloats(na * 5), tokens: na },
       ext: randomFloats(4),
@@ -135,7 +138,11 @@ describe('bad inputs', () => {
     ['zero tokens (API)', () => kim.logits({ x: { data: new Float32Array(0), tokens: 0 } }), /has 0 tokens/],
     ['multichannel given one channel', () => inputFromJson(load(kimTensors({ channels: 2 })).spec, { x: [row(), row()] }), /needs 2 channels/],
     ['empty batch', () => kim.logitsBatch([]), /batch: is empty/],
-    ['bad item in a batch', () => kim.logitsBatch([{ x: { data: new Float32Array(6), tokens: 1 } }, { x: { data: new Float32Array(5), tokens: 1 } }]), /batch\[1\]\.x/],
+    [
+      'bad item in a batch',
+      () => kim.logitsBatch([{ x: { data: new Float32Array(6), tokens: 1 } }, { x: { data: new Float32Array(5), tokens: 1 } }]),
+      /batch\[1\]\.x/,
+    ],
   ];
   for (const [name, run, message] of cases) {
     it(name, () => {
@@ -170,6 +177,8 @@ describe('parity certificate', () => {
   });
 
   it('refuses a certificate it cannot read', () => {
-    expect(() => load(kimTensors(), { 'tinycnn.probe': '{"generator":"other","seed":1,"tokens":3,"logits":[1,2,3]}' })).toThrow(/not a certificate tinycnn understands/);
+    expect(() => load(kimTensors(), { 'tinycnn.probe': '{"generator":"other","seed":1,"tokens":3,"logits":[1,2,3]}' })).toThrow(
+      /not a certificate tinycnn understands/,
+    );
   });
 });

@@ -159,7 +159,8 @@ describe('a logit that overflows float32 at inference is an error, never an answ
     tensors[7].data[1] = NaN; // fc1.bias
     const path = join(tmp, 'nan.safetensors');
     writeFileSync(path, encodeTensors(tensors));
-    await expect(createHandler(testConfig({ TINYCNN_MODEL: 'kim', TINYCNN_WEIGHTS: path }), { log: () => {}, openStore: (_m, _c, dim) => fakeStore(dim) }))
-      .rejects.toThrow(/nan\.safetensors \[fc1\.bias\]: element 1 \[1\] is NaN/);
+    await expect(
+      createHandler(testConfig({ TINYCNN_MODEL: 'kim', TINYCNN_WEIGHTS: path }), { log: () => {}, openStore: (_m, _c, dim) => fakeStore(dim) }),
+    ).rejects.toThrow(/nan\.safetensors \[fc1\.bias\]: element 1 \[1\] is NaN/);
   });
 });

@@ -64,7 +64,16 @@ function reference(x: Float32Array, tokens: number, w: Float32Array, b: Float32A
 }
 
 /** Runs the Winograd kernel the way the js backend does: pad rows above and below, transform, fused conv. */
-function runWinograd(x: Float32Array, tokens: number, w: Float32Array, b: Float32Array, shape: ConvShape, act: 'relu' | 'tanh', plan: WinogradPlan, pad: number) {
+function runWinograd(
+  x: Float32Array,
+  tokens: number,
+  w: Float32Array,
+  b: Float32Array,
+  shape: ConvShape,
+  act: 'relu' | 'tanh',
+  plan: WinogradPlan,
+  pad: number,
+) {
   const { filters, channels, dim } = shape;
   const rows = tokens + 2 * pad;
   const xpad = new Float32Array(channels * rows * dim);
@@ -162,7 +171,14 @@ describe('the js backend with conv: winograd', () => {
     const sentences = [1, 2, 7, 30].map((tokens) => ({ tokens, data: randomFloats(2 * tokens * 9) }));
     const run = (backend: Backend) => {
       const features = new Float32Array(4 * 50).fill(NaN);
-      backend.convMaxPool(features, 50, 3, bank.map((m) => backend.packConv(m.weight, m.bias, m.shape)), sentences, 'tanh');
+      backend.convMaxPool(
+        features,
+        50,
+        3,
+        bank.map((m) => backend.packConv(m.weight, m.bias, m.shape)),
+        sentences,
+        'tanh',
+      );
       return features;
     };
     const want = run(direct);

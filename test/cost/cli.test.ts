@@ -33,7 +33,10 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('tinycnn cost', () => {
   const file = join(dir, 'kim.log');
-  writeFileSync(file, [`START RequestId: ${ID} Version: $LATEST`, report(12.34, 128, 150.12), report(2.1, 128), report(2.5, 128), 'not a report', ''].join('\n'));
+  writeFileSync(
+    file,
+    [`START RequestId: ${ID} Version: $LATEST`, report(12.34, 128, 150.12), report(2.1, 128), report(2.5, 128), 'not a report', ''].join('\n'),
+  );
 
   it('--json has the documented fields', async () => {
     const { code, stdout } = await capture(() => runCost([file, '--json', '--arch', 'arm64']));
@@ -99,7 +102,8 @@ describe('tinycnn plan', () => {
     expect(json.slo_ms).toBe(30);
     expect(json.recommendation).toMatchObject({ batch: 8 });
     expect(json.recommendation.p99_ms).toBeLessThanOrEqual(30);
-    for (const key of ['arch', 'memory_mb', 'batch', 'p50_ms', 'p99_ms', 'cost_per_million_inferences_usd', 'relative_cost']) expect(json.recommendation).toHaveProperty(key);
+    for (const key of ['arch', 'memory_mb', 'batch', 'p50_ms', 'p99_ms', 'cost_per_million_inferences_usd', 'relative_cost'])
+      expect(json.recommendation).toHaveProperty(key);
     expect(typeof json.explanation).toBe('string');
     expect(json.rows).toHaveLength(16);
     expect(json.memory_pays_off).toHaveLength(4);
@@ -125,6 +129,7 @@ describe('tinycnn plan', () => {
       expect(png.length).toBeGreaterThan(20_000);
     }
     const cost = readFileSync(join(out, 'plan-cost-vs-memory.svg'), 'utf8');
-    for (const text of ['Cost per million inferences vs memory', 'Memory (MB, log scale)', 'Cost per 1M inferences (USD)', 'Architecture', 'arm64']) expect(cost).toContain(text);
+    for (const text of ['Cost per million inferences vs memory', 'Memory (MB, log scale)', 'Cost per 1M inferences (USD)', 'Architecture', 'arm64'])
+      expect(cost).toContain(text);
   }, 60_000);
 });

@@ -6,7 +6,18 @@ import { type Measurement, parseRuns, tagsFromName } from '../../src/cost/runs.j
 
 /** A measurement with just the fields the grid needs (latency for costs = p50, billed = ceil(p50)). */
 function m(arch: 'x86_64' | 'arm64', memoryMb: number, batch: number, p50Ms: number, p99Ms: number): Measurement {
-  return { arch, memoryMb, batch, p50Ms, p99Ms, meanMs: undefined, billedMs: undefined, requests: undefined, coldStarts: undefined, source: `${arch}/${memoryMb}/${batch}` };
+  return {
+    arch,
+    memoryMb,
+    batch,
+    p50Ms,
+    p99Ms,
+    meanMs: undefined,
+    billedMs: undefined,
+    requests: undefined,
+    coldStarts: undefined,
+    source: `${arch}/${memoryMb}/${batch}`,
+  };
 }
 
 // Costs per 1M inferences, by hand (GB = MB / 1024; request charge $0.20 per 1M requests, shared by `batch` sentences):
@@ -106,7 +117,8 @@ describe('planner inputs', () => {
   });
 
   it('reads REPORT logs, grouped by memory, tagged by file name or flag', () => {
-    const line = (d: number, mem: number) => `REPORT RequestId: 3604209a-e9a3-11e6-939a-754dd98c7be3\tDuration: ${d} ms\tBilled Duration: ${Math.ceil(d)} ms\tMemory Size: ${mem} MB\tMax Memory Used: 70 MB\t`;
+    const line = (d: number, mem: number) =>
+      `REPORT RequestId: 3604209a-e9a3-11e6-939a-754dd98c7be3\tDuration: ${d} ms\tBilled Duration: ${Math.ceil(d)} ms\tMemory Size: ${mem} MB\tMax Memory Used: 70 MB\t`;
     const log = [line(2.5, 512), line(3.5, 512), line(1.2, 1024), 'junk'].join('\n');
     const rows = parseRuns(log, 'logs/kim-arm64-b8.log');
     expect(rows.map((r) => [r.arch, r.memoryMb, r.batch, r.requests])).toEqual([

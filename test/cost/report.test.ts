@@ -53,7 +53,9 @@ describe('parseReportLine on real-shaped lines', () => {
   });
 
   it('reads SnapStart restore fields as a (restored) cold start', () => {
-    const r = record(`REPORT RequestId: ${ID}\tDuration: 20.10 ms\tBilled Duration: 140 ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB\tRestore Duration: 300.12 ms\tBilled Restore Duration: 120 ms\t`);
+    const r = record(
+      `REPORT RequestId: ${ID}\tDuration: 20.10 ms\tBilled Duration: 140 ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB\tRestore Duration: 300.12 ms\tBilled Restore Duration: 120 ms\t`,
+    );
     expect(r).toMatchObject({ durationMs: 20.1, billedDurationMs: 140, restoreDurationMs: 300.12, billedRestoreDurationMs: 120, initDurationMs: undefined });
   });
 
@@ -66,7 +68,11 @@ describe('parseReportLine on real-shaped lines', () => {
     const line = JSON.stringify({
       time: '2024-05-01T12:00:00.000Z',
       type: 'platform.report',
-      record: { requestId: ID, metrics: { durationMs: 12.34, billedDurationMs: 163, memorySizeMB: 128, maxMemoryUsedMB: 70, initDurationMs: 150.12 }, status: 'success' },
+      record: {
+        requestId: ID,
+        metrics: { durationMs: 12.34, billedDurationMs: 163, memorySizeMB: 128, maxMemoryUsedMB: 70, initDurationMs: 150.12 },
+        status: 'success',
+      },
     });
     expect(record(line)).toMatchObject({ requestId: ID, durationMs: 12.34, billedDurationMs: 163, memorySizeMb: 128, initDurationMs: 150.12 });
   });
@@ -78,7 +84,7 @@ describe('parseReportLine on other and broken lines', () => {
       `START RequestId: ${ID} Version: $LATEST`,
       `END RequestId: ${ID}`,
       'XRAY TraceId: 1-5e1b4151-43a9f4f2 SegmentId: 07fa1b3e Sampled: true',
-      "INIT_START Runtime Version: nodejs:20.v13\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:abc",
+      'INIT_START Runtime Version: nodejs:20.v13\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:abc',
       `2024-05-01T12:00:00.123Z\t${ID}\tINFO\tclassified 1 sentence`,
       '{"time":"2024-05-01T12:00:00.000Z","type":"platform.start","record":{"requestId":"x"}}',
     ]) {
@@ -110,7 +116,7 @@ describe('parseReportLine on other and broken lines', () => {
 
 describe('parseReportLog', () => {
   it('counts reports, other, blank and malformed lines and keeps a few examples', () => {
-    const text = [`START RequestId: ${ID} Version: $LATEST`, COLD, `END RequestId: ${ID}`, '', WARM, 'oops', WARM, ...Array(10).fill('junk')].join('\r\n') + '\r\n';
+    const text = `${[`START RequestId: ${ID} Version: $LATEST`, COLD, `END RequestId: ${ID}`, '', WARM, 'oops', WARM, ...Array(10).fill('junk')].join('\r\n')}\r\n`;
     const log = parseReportLog(text);
     expect(log.records).toHaveLength(3);
     expect(log.records.map((r) => r.line)).toEqual([2, 5, 7]);
@@ -123,8 +129,24 @@ describe('parseReportLog', () => {
 
   it('never throws, whatever the input', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-    const pieces = ['REPORT', 'RequestId:', 'Duration:', 'ms', 'MB', '\t', ' ', '12.5', '-3', 'e99', '{', '}', '"platform.report"', 'Memory Size:', 'Init Duration:'];
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const pieces = [
+      'REPORT',
+      'RequestId:',
+      'Duration:',
+      'ms',
+      'MB',
+      '\t',
+      ' ',
+      '12.5',
+      '-3',
+      'e99',
+      '{',
+      '}',
+      '"platform.report"',
+      'Memory Size:',
+      'Init Duration:',
+    ];
     for (let i = 0; i < 2000; i++) {
       const line = Array.from({ length: 1 + Math.floor(rand() * 12) }, () => pieces[Math.floor(rand() * pieces.length)]).join('');
       expect(() => parseReportLine(line, i)).not.toThrow();
@@ -137,9 +159,21 @@ describe('CloudWatch exports', () => {
     const doc = JSON.stringify(
       {
         events: [
-          { logStreamName: '2024/05/01/[$LATEST]abc', timestamp: 1714564800000, message: `START RequestId: ${ID} Version: $LATEST\n`, ingestionTime: 1714564800100, eventId: '1' },
+          {
+            logStreamName: '2024/05/01/[$LATEST]abc',
+            timestamp: 1714564800000,
+            message: `START RequestId: ${ID} Version: $LATEST\n`,
+            ingestionTime: 1714564800100,
+            eventId: '1',
+          },
           { logStreamName: '2024/05/01/[$LATEST]abc', timestamp: 1714564800001, message: `${COLD}\n`, ingestionTime: 1714564800101, eventId: '2' },
-          { logStreamName: '2024/05/01/[$LATEST]abc', timestamp: 1714564800002, message: `${WARM}\nXRAY TraceId: 1-abc\tSegmentId: 07fa\tSampled: true\n`, ingestionTime: 1714564800102, eventId: '3' },
+          {
+            logStreamName: '2024/05/01/[$LATEST]abc',
+            timestamp: 1714564800002,
+            message: `${WARM}\nXRAY TraceId: 1-abc\tSegmentId: 07fa\tSampled: true\n`,
+            ingestionTime: 1714564800102,
+            eventId: '3',
+          },
         ],
         searchedLogStreams: [],
       },
@@ -155,8 +189,15 @@ describe('CloudWatch exports', () => {
   });
 
   it('reads a JSON-format platform.report inside a "message" string', () => {
-    const inner = JSON.stringify({ time: 't', type: 'platform.report', record: { requestId: ID, metrics: { durationMs: 3.2, billedDurationMs: 4, memorySizeMB: 256, maxMemoryUsedMB: 60 } } });
-    expect(parseReportLine(`        "message": ${JSON.stringify(inner)},`, 1)).toMatchObject({ kind: 'report', record: { durationMs: 3.2, memorySizeMb: 256 } });
+    const inner = JSON.stringify({
+      time: 't',
+      type: 'platform.report',
+      record: { requestId: ID, metrics: { durationMs: 3.2, billedDurationMs: 4, memorySizeMB: 256, maxMemoryUsedMB: 60 } },
+    });
+    expect(parseReportLine(`        "message": ${JSON.stringify(inner)},`, 1)).toMatchObject({
+      kind: 'report',
+      record: { durationMs: 3.2, memorySizeMb: 256 },
+    });
   });
 
   it('treats an application JSON log with a message as other, and reads `--output text` rows', () => {

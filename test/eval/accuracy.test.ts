@@ -27,7 +27,7 @@ const CLASSIFIERS = [
   { model: 'kim-sst1', predictions: 'data/predictions/kim-sst1.test.json', data: 'data/sst/test.txt', task: 'sst1', items: 2210 },
 ] as const;
 
-describe.each(CLASSIFIERS)('$model on $task test: PyTorch\'s labels on every backend', ({ model, predictions, data, task, items }) => {
+describe.each(CLASSIFIERS)("$model on $task test: PyTorch's labels on every backend", ({ model, predictions, data, task, items }) => {
   let pytorch: { weights: string; vectors: string; rows: never[]; correct: number; accuracy: number };
   let set: ClassificationSet;
   const files = SHIPPED_MODELS[model];
@@ -58,7 +58,7 @@ describe.each(CLASSIFIERS)('$model on $task test: PyTorch\'s labels on every bac
   }
 });
 
-describe('sm on TrecQA TEST: PyTorch\'s rankings and external features on every backend', () => {
+describe("sm on TrecQA TEST: PyTorch's rankings and external features on every backend", () => {
   const files = SHIPPED_MODELS.sm;
   let pytorch: { weights: string; vectors: string; questions: never[]; map: number; mrr: number; map_clean: number; mrr_clean: number };
   let set: RankingSet;

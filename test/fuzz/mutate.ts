@@ -61,7 +61,18 @@ export function mutateBytes(rng: Rng, input: Uint8Array, focus?: Focus, most = 3
       }
       case 4: {
         const aligned = at - (at % 8);
-        const value = rng.pick([0n, 1n, 2n ** 31n, 2n ** 32n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n, BigInt(bytes.length), BigInt(bytes.length) * 2n]);
+        const value = rng.pick([
+          0n,
+          1n,
+          2n ** 31n,
+          2n ** 32n,
+          2n ** 53n,
+          2n ** 53n + 1n,
+          2n ** 63n,
+          2n ** 64n - 1n,
+          BigInt(bytes.length),
+          BigInt(bytes.length) * 2n,
+        ]);
         if (aligned + 8 <= bytes.length) view.setBigUint64(aligned, value, true);
         ops.push(`u64 at ${aligned} = ${value}`);
         break;
@@ -93,7 +104,10 @@ export function mutateBytes(rng: Rng, input: Uint8Array, focus?: Focus, most = 3
       }
       default: {
         const n = 1 + rng.int(64);
-        bytes = concat(bytes, Uint8Array.from({ length: n }, () => rng.int(256)));
+        bytes = concat(
+          bytes,
+          Uint8Array.from({ length: n }, () => rng.int(256)),
+        );
         ops.push(`append ${n} bytes`);
       }
     }
@@ -113,12 +127,81 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 
 /** Awkward code points and strings for text mutations. */
 const AWKWARD = [
-  '\u0000', '\u0007', '\t', '\n', '\r', '\u000b', '\u001f', '\u007f', '\u0085', '\u00a0', '\u1680', '\u2028', '\u2029', '\u3000',
-  '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u202e', '\u061c',
-  '\u0301', '\u0308', '\u0327', '\u20dd', 'e\u0301', '\u00e9', 'ﬁ', 'ｇｏｏｄ', 'İ', 'ß', 'ǅ',
-  '\ud800', '\udfff', '\ud83d', '\ude00', '😀', '👍🏽', '👨‍👩‍👧', '🇫🇷',
-  "'", '`', "n't", "'s", '(', ')', ',', '!', '?', '.', '-', '--', '...', '"', '\\', '/', '%', '%00', '%2e%2e%2f', '{', '}', '[', ']',
-  ' ', '  ', 'a', 'Z', '0', '9', 'good', 'movie', '<unk>', '__proto__', 'constructor',
+  '\u0000',
+  '\u0007',
+  '\t',
+  '\n',
+  '\r',
+  '\u000b',
+  '\u001f',
+  '\u007f',
+  '\u0085',
+  '\u00a0',
+  '\u1680',
+  '\u2028',
+  '\u2029',
+  '\u3000',
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\u2060',
+  '\ufeff',
+  '\u00ad',
+  '\u202e',
+  '\u061c',
+  '\u0301',
+  '\u0308',
+  '\u0327',
+  '\u20dd',
+  'e\u0301',
+  '\u00e9',
+  'ﬁ',
+  'ｇｏｏｄ',
+  'İ',
+  'ß',
+  'ǅ',
+  '\ud800',
+  '\udfff',
+  '\ud83d',
+  '\ude00',
+  '😀',
+  '👍🏽',
+  '👨‍👩‍👧',
+  '🇫🇷',
+  "'",
+  '`',
+  "n't",
+  "'s",
+  '(',
+  ')',
+  ',',
+  '!',
+  '?',
+  '.',
+  '-',
+  '--',
+  '...',
+  '"',
+  '\\',
+  '/',
+  '%',
+  '%00',
+  '%2e%2e%2f',
+  '{',
+  '}',
+  '[',
+  ']',
+  ' ',
+  '  ',
+  'a',
+  'Z',
+  '0',
+  '9',
+  'good',
+  'movie',
+  '<unk>',
+  '__proto__',
+  'constructor',
 ];
 
 /**
@@ -167,24 +250,39 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 /** Values of the wrong type or shape to put where a JSON value was. */
 function awkwardValue(rng: Rng): Json {
   switch (rng.int(14)) {
-    case 0: return null;
-    case 1: return rng.chance(0.5);
-    case 2: return rng.pick([0, -1, 1, 0.5, -0, 1e308, -1e308, 5e-324, 2 ** 53 + 2, 3.4e38, 1e39, 65504, 4294967296]);
-    case 3: return '';
-    case 4: return rng.pick(AWKWARD).repeat(1 + rng.int(3));
-    case 5: return 'word '.repeat(rng.pick([1, 50, 511, 512, 513, 2000]));
-    case 6: return 'x'.repeat(rng.pick([1000, 100_000, 300_000]));
-    case 7: return [];
-    case 8: return {};
-    case 9: return Array.from({ length: rng.pick([1, 2, 4, 31, 32, 33, 100]) }, () => rng.pick(['good', 'a b', 1, null, ['q', 'a'], { sent1: 'q', sent2: 'a' }] as Json[]));
+    case 0:
+      return null;
+    case 1:
+      return rng.chance(0.5);
+    case 2:
+      return rng.pick([0, -1, 1, 0.5, -0, 1e308, -1e308, 5e-324, 2 ** 53 + 2, 3.4e38, 1e39, 65504, 4294967296]);
+    case 3:
+      return '';
+    case 4:
+      return rng.pick(AWKWARD).repeat(1 + rng.int(3));
+    case 5:
+      return 'word '.repeat(rng.pick([1, 50, 511, 512, 513, 2000]));
+    case 6:
+      return 'x'.repeat(rng.pick([1000, 100_000, 300_000]));
+    case 7:
+      return [];
+    case 8:
+      return {};
+    case 9:
+      return Array.from({ length: rng.pick([1, 2, 4, 31, 32, 33, 100]) }, () =>
+        rng.pick(['good', 'a b', 1, null, ['q', 'a'], { sent1: 'q', sent2: 'a' }] as Json[]),
+      );
     case 10: {
       let v: Json = 'deep';
       for (let d = rng.pick([10, 1000, 5000]); d > 0; d--) v = rng.chance(0.5) ? [v] : { k: v };
       return v;
     }
-    case 11: return { __proto__: { input: 'polluted' }, constructor: { prototype: { x: 1 } } } as unknown as Json;
-    case 12: return [1, 2, 3, 4].map(() => rng.pick([0.1, 1e999, -1, 'x', null] as Json[]));
-    default: return mutateText(rng, 'a good film').text;
+    case 11:
+      return { __proto__: { input: 'polluted' }, constructor: { prototype: { x: 1 } } } as unknown as Json;
+    case 12:
+      return [1, 2, 3, 4].map(() => rng.pick([0.1, Number.POSITIVE_INFINITY, -1, 'x', null] as Json[]));
+    default:
+      return mutateText(rng, 'a good film').text;
   }
 }
 

@@ -5,9 +5,13 @@ import { fuzzTimeout, MAX_HEAP_GROWTH_MB, runFuzz } from './run.js';
 
 const CASES = 600;
 
-it('ONNX: a ConversionError, or a weight file that loads and answers finitely; no hang', async () => {
-  const summary = await runFuzz('onnx', CASES);
-  expect(summary.failures, summary.failures.join('\n\n')).toEqual([]);
-  expect(summary.cases).toBeGreaterThan(0);
-  expect(summary.heapGrowthMb).toBeLessThan(MAX_HEAP_GROWTH_MB);
-}, fuzzTimeout(CASES, 5));
+it(
+  'ONNX: a ConversionError, or a weight file that loads and answers finitely; no hang',
+  async () => {
+    const summary = await runFuzz('onnx', CASES);
+    expect(summary.failures, summary.failures.join('\n\n')).toEqual([]);
+    expect(summary.cases).toBeGreaterThan(0);
+    expect(summary.heapGrowthMb).toBeLessThan(MAX_HEAP_GROWTH_MB);
+  },
+  fuzzTimeout(CASES, 5),
+);

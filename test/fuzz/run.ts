@@ -52,7 +52,16 @@ async function workerBundle(): Promise<string> {
   const dir = join(ROOT, 'node_modules', '.cache', 'tinycnn-tests');
   mkdirSync(dir, { recursive: true });
   const out = join(dir, `fuzz-worker-${process.pid}-${Math.random().toString(36).slice(2)}.mjs`);
-  await build({ entryPoints: [join(ROOT, 'test/fuzz/worker.ts')], bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', outfile: out, logLevel: 'silent' });
+  await build({
+    entryPoints: [join(ROOT, 'test/fuzz/worker.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outfile: out,
+    logLevel: 'silent',
+  });
   return out;
 }
 
@@ -62,11 +71,20 @@ async function workerBundle(): Promise<string> {
  * @param defaultCases the small budget
  * @param limits per-case time limit, stall limit and worker heap cap
  */
-export async function runFuzz(target: string, defaultCases: number, limits: { perCaseMs?: number; stallMs?: number; heapMb?: number } = {}): Promise<FuzzSummary> {
+export async function runFuzz(
+  target: string,
+  defaultCases: number,
+  limits: { perCaseMs?: number; stallMs?: number; heapMb?: number } = {},
+): Promise<FuzzSummary> {
   const { seed, from, count } = budget(defaultCases);
   const tmp = mkdtempSync(join(tmpdir(), `tinycnn-fuzz-${target}-`));
   const data: WorkerData = {
-    target, seed, from, count, root: ROOT, tmp,
+    target,
+    seed,
+    from,
+    count,
+    root: ROOT,
+    tmp,
     perCaseMs: limits.perCaseMs ?? 2000,
     failuresDir: join(tmpdir(), 'tinycnn-fuzz-failures'),
   };
@@ -98,14 +116,24 @@ export async function runFuzz(target: string, defaultCases: number, limits: { pe
           current = message.index;
           summary.cases++;
         } else if (message.type === 'failure') {
-          summary.failures.push(`case ${message.index}: ${message.message}\n  mutations: ${message.ops.join('; ')}\n  input: ${message.file}\n  replay: ${replay(message.index)}`);
+          summary.failures.push(
+            `case ${message.index}: ${message.message}\n  mutations: ${message.ops.join('; ')}\n  input: ${message.file}\n  replay: ${replay(message.index)}`,
+          );
         } else if (message.type === 'done') {
-          Object.assign(summary, { outcomes: message.outcomes, maxCaseMs: message.maxCaseMs, maxHeapMb: message.maxHeapMb, maxArrayBuffersMb: message.maxArrayBuffersMb, heapGrowthMb: message.heapGrowthMb });
+          Object.assign(summary, {
+            outcomes: message.outcomes,
+            maxCaseMs: message.maxCaseMs,
+            maxHeapMb: message.maxHeapMb,
+            maxArrayBuffersMb: message.maxArrayBuffersMb,
+            heapGrowthMb: message.heapGrowthMb,
+          });
           void worker.terminate().then(finish);
         }
       });
       worker.on('error', (error) => {
-        summary.failures.push(`case ${current}: the worker died (${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}): replay with ${replay(current)}`);
+        summary.failures.push(
+          `case ${current}: the worker died (${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}): replay with ${replay(current)}`,
+        );
         finish();
       });
       worker.on('exit', finish);
@@ -115,7 +143,10 @@ export async function runFuzz(target: string, defaultCases: number, limits: { pe
     rmSync(bundle, { force: true });
   }
   summary.ms = performance.now() - start;
-  const outcomes = Object.entries(summary.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+  const outcomes = Object.entries(summary.outcomes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   console.log(
     `fuzz ${target}: ${summary.cases} cases (seed ${seed}) in ${(summary.ms / 1000).toFixed(1)} s: ${outcomes}; ` +
       `slowest case ${summary.maxCaseMs.toFixed(0)} ms, heap <= ${summary.maxHeapMb.toFixed(0)} MB (live heap ${summary.heapGrowthMb >= 0 ? '+' : ''}${summary.heapGrowthMb.toFixed(1)} MB after warm-up), array buffers <= ${summary.maxArrayBuffersMb.toFixed(0)} MB`,

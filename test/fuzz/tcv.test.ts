@@ -5,9 +5,13 @@ import { fuzzTimeout, MAX_HEAP_GROWTH_MB, runFuzz } from './run.js';
 
 const CASES = 300;
 
-it('.tcv: refused with VECTORS_CORRUPT, or every word exact (sealed: sane answers); no hang', async () => {
-  const summary = await runFuzz('tcv', CASES);
-  expect(summary.failures, summary.failures.join('\n\n')).toEqual([]);
-  expect(summary.cases).toBeGreaterThan(0);
-  expect(summary.heapGrowthMb).toBeLessThan(MAX_HEAP_GROWTH_MB);
-}, fuzzTimeout(CASES, 10));
+it(
+  '.tcv: refused with VECTORS_CORRUPT, or every word exact (sealed: sane answers); no hang',
+  async () => {
+    const summary = await runFuzz('tcv', CASES);
+    expect(summary.failures, summary.failures.join('\n\n')).toEqual([]);
+    expect(summary.cases).toBeGreaterThan(0);
+    expect(summary.heapGrowthMb).toBeLessThan(MAX_HEAP_GROWTH_MB);
+  },
+  fuzzTimeout(CASES, 10),
+);

@@ -5,9 +5,13 @@ import { fuzzTimeout, MAX_HEAP_GROWTH_MB, runFuzz } from './run.js';
 
 const CASES = 3000;
 
-it('tokenizer: tokens with the mode\'s invariants, or a TokenizeError; no hang', async () => {
-  const summary = await runFuzz('tokenizer', CASES);
-  expect(summary.failures, summary.failures.join('\n\n')).toEqual([]);
-  expect(summary.cases).toBeGreaterThan(0);
-  expect(summary.heapGrowthMb).toBeLessThan(MAX_HEAP_GROWTH_MB);
-}, fuzzTimeout(CASES, 2));
+it(
+  "tokenizer: tokens with the mode's invariants, or a TokenizeError; no hang",
+  async () => {
+    const summary = await runFuzz('tokenizer', CASES);
+    expect(summary.failures, summary.failures.join('\n\n')).toEqual([]);
+    expect(summary.cases).toBeGreaterThan(0);
+    expect(summary.heapGrowthMb).toBeLessThan(MAX_HEAP_GROWTH_MB);
+  },
+  fuzzTimeout(CASES, 2),
+);

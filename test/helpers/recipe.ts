@@ -45,7 +45,9 @@ export function extFromRecipe(r: ExtRecipe): Float32Array {
 }
 
 export function sha256(data: Float32Array): string {
-  return createHash('sha256').update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+    .digest('hex');
 }
 
 /** The model input of a fixture case, and the sha256 of each field as rebuilt here. */

@@ -64,7 +64,11 @@ export function missing(requirement: Requirement): string | undefined {
 /** An absent requirement while TINYCNN_REQUIRE_ALL=1 forbids skipping. */
 export class RequirementMissingError extends Error {
   readonly code = 'REQUIREMENT_MISSING';
-  constructor(readonly requirement: Requirement, readonly reason: string, readonly how: string) {
+  constructor(
+    readonly requirement: Requirement,
+    readonly reason: string,
+    readonly how: string,
+  ) {
     super(`${CHECKS[requirement].what} is missing (${reason}); install: ${how}. TINYCNN_REQUIRE_ALL=1 makes this a failure, not a skip`);
     this.name = 'RequirementMissingError';
   }
@@ -114,5 +118,9 @@ function executable(path: string): string | undefined {
 function scriptCheck(script: string, ...args: string[]): string | undefined {
   const run = spawnSync(process.execPath, [join(repoRoot, script), '--check', ...args], { cwd: repoRoot, encoding: 'utf8' });
   if (run.status === 0) return undefined;
-  return (run.stdout + run.stderr).trim().split('\n').map((l) => l.replace(/\s*\(run: [^)]*\)$/, '')).join('; ');
+  return (run.stdout + run.stderr)
+    .trim()
+    .split('\n')
+    .map((l) => l.replace(/\s*\(run: [^)]*\)$/, ''))
+    .join('; ');
 }

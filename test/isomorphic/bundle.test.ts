@@ -29,7 +29,17 @@ describe('bundling the public entry', () => {
   /** Bundles `entry` (a file in the scratch project) and returns its output and the inputs it used, relative to the repo. */
   async function bundle(entry: string, platform: 'browser' | 'neutral' | 'node', conditions?: string[]) {
     const outfile = join(dir, `out-${platform}-${conditions?.join('-') ?? 'default'}.mjs`);
-    const result = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform, conditions, outfile, metafile: true, logLevel: 'silent', ...(platform === 'neutral' ? { mainFields: ['module', 'main'] } : {}) });
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      format: 'esm',
+      platform,
+      conditions,
+      outfile,
+      metafile: true,
+      logLevel: 'silent',
+      ...(platform === 'neutral' ? { mainFields: ['module', 'main'] } : {}),
+    });
     const inputs = Object.keys((result.metafile as Metafile).inputs).map((p) => relative(repoRoot, join(process.cwd(), p)));
     return { code: readFileSync(outfile, 'utf8'), outfile, inputs };
   }
@@ -49,7 +59,11 @@ describe('bundling the public entry', () => {
     writeFileSync(entry, "import { pipeline, fetchPipeline } from 'tinycnn';\nexport { pipeline, fetchPipeline };\n");
     const core = 'build/src/index.js';
     const adapter = 'build/src/node/index.js';
-    for (const [platform, conditions] of [['browser', undefined], ['neutral', undefined], ['neutral', ['workerd', 'worker', 'browser']]] as const) {
+    for (const [platform, conditions] of [
+      ['browser', undefined],
+      ['neutral', undefined],
+      ['neutral', ['workerd', 'worker', 'browser']],
+    ] as const) {
       const { inputs } = await bundle(entry, platform, conditions ? [...conditions] : undefined);
       expect(inputs).toContain(core);
       expect(inputs).not.toContain(adapter);
@@ -75,14 +89,17 @@ describe('bundling the public entry', () => {
 
   it("a Node project: import { pipeline } from 'tinycnn' works with no paths; tinycnn/lambda gives createHandler", () => {
     const script = join(dir, 'use.mjs');
-    writeFileSync(script, [
-      "import { pipeline } from 'tinycnn';",
-      "import { createHandler, readConfig } from 'tinycnn/lambda';",
-      "const r = pipeline('sentiment-analysis').classify('a gripping , funny and heartfelt film');",
-      "const handler = await createHandler(readConfig({ TINYCNN_MODEL: 'kim' }), { log: () => {} });",
-      "const answer = JSON.parse((await handler({ input: 'so good' })).body);",
-      "console.log(JSON.stringify({ label: r.label, handler: typeof createHandler, prediction: answer.label }));",
-    ].join('\n'));
+    writeFileSync(
+      script,
+      [
+        "import { pipeline } from 'tinycnn';",
+        "import { createHandler, readConfig } from 'tinycnn/lambda';",
+        "const r = pipeline('sentiment-analysis').classify('a gripping , funny and heartfelt film');",
+        "const handler = await createHandler(readConfig({ TINYCNN_MODEL: 'kim' }), { log: () => {} });",
+        "const answer = JSON.parse((await handler({ input: 'so good' })).body);",
+        'console.log(JSON.stringify({ label: r.label, handler: typeof createHandler, prediction: answer.label }));',
+      ].join('\n'),
+    );
     const run = spawnSync(process.execPath, [script], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!)).toEqual({ label: 'positive', handler: 'function', prediction: 'positive' });

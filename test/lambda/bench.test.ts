@@ -53,7 +53,8 @@ function expectResultsFile(report: Record<string, any>, flavours: string[], case
   expect(Array.isArray(report.ratios) && Array.isArray(report.targets)).toBe(true);
   for (const row of report.results) {
     expect(row.runtime).toMatch(/^tinycnn-(js|wasm-simd|wasm-relaxed)$/);
-    for (const key of ['batch', 'p50_us', 'min_us', 'max_us', 'us_per_sentence', 'gflops', 'samples']) expect(row[key], `${row.case} ${row.runtime} ${key}`).toBeGreaterThan(0);
+    for (const key of ['batch', 'p50_us', 'min_us', 'max_us', 'us_per_sentence', 'gflops', 'samples'])
+      expect(row[key], `${row.case} ${row.runtime} ${key}`).toBeGreaterThan(0);
     expect(row.min_us).toBeLessThanOrEqual(row.p50_us);
     expect(row.p50_us).toBeLessThanOrEqual(row.max_us);
     expect(row.gflops).toBeCloseTo(report.run.flops[row.case] / (row.p50_us * 1e3), 2);
@@ -106,7 +107,11 @@ describe('the bench handler (bench.handler)', () => {
     expect(report.machine.lambda).toBeNull(); // no AWS_LAMBDA_FUNCTION_MEMORY_SIZE here
     expect(new Set(report.results.map((r: any) => r.case))).not.toContain('sm-20+20');
     expect(report.run.skipped).toContainEqual({ case: 'sm-20+20', why: expect.stringMatching(/does not serve the sm model/) });
-    expectResultsFile(report, expectedFlavours(), QUICK_CASES.filter((c) => c.startsWith('kim')));
+    expectResultsFile(
+      report,
+      expectedFlavours(),
+      QUICK_CASES.filter((c) => c.startsWith('kim')),
+    );
   });
 
   it('keeps within the function timeout, and refuses when too little of it is left', async () => {
@@ -121,7 +126,11 @@ describe('the bench handler (bench.handler)', () => {
   it('on the smallest budget still answers a valid file: whatever the deadline left out is listed with why', async () => {
     const handler = await handlerWith({});
     const report = json(await handler({ bench: true, budget_ms: 250 }));
-    expectResultsFile(report, expectedFlavours(), defineCases().map((c) => c.name));
+    expectResultsFile(
+      report,
+      expectedFlavours(),
+      defineCases().map((c) => c.name),
+    );
     expect(report.run.skipped.length).toBeGreaterThan(0); // the full case list cannot fit in 250 ms
   });
 
@@ -205,7 +214,9 @@ describe.runIf(built)('npm run bench:compare on two invocations', () => {
     const output = execFileSync(process.execPath, [join(ROOT, 'bench', 'compare.mjs'), x86, arm64], { cwd: ROOT, encoding: 'utf8' });
     expect(output).toContain('| status | measured inside Lambda at 1024 MB | measured inside Lambda at 2048 MB |');
     expect(output).toContain('| Lambda price | x86_64 | arm64 |');
-    expect(output).toMatch(/\| machine \| x64 · [^|]*· Lambda 1024 MB = 0\.579 vCPU, eu-west-1, AWS_Lambda_nodejs22\.x \| arm64 · [^|]*· Lambda 2048 MB = 1\.158 vCPU/);
+    expect(output).toMatch(
+      /\| machine \| x64 · [^|]*· Lambda 1024 MB = 0\.579 vCPU, eu-west-1, AWS_Lambda_nodejs22\.x \| arm64 · [^|]*· Lambda 2048 MB = 1\.158 vCPU/,
+    );
     expect(output).not.toMatch(/emulated/i);
     for (const row of x86Report.results as { case: string; runtime: string }[]) {
       const line = output.split('\n').find((l) => l.startsWith(`| ${row.case} | ${row.runtime} |`));
@@ -219,7 +230,10 @@ describe.runIf(built)('npm run bench:compare on two invocations', () => {
 
   it('says why when an invocation answered an error instead of results', () => {
     const failed = join(tmp, 'failed.json');
-    writeFileSync(failed, JSON.stringify({ statusCode: 400, headers: {}, body: JSON.stringify({ error: { code: 'MISSING_FIELD', message: 'missing field "input"' } }) }));
+    writeFileSync(
+      failed,
+      JSON.stringify({ statusCode: 400, headers: {}, body: JSON.stringify({ error: { code: 'MISSING_FIELD', message: 'missing field "input"' } }) }),
+    );
     let stderr = '';
     try {
       execFileSync(process.execPath, [join(ROOT, 'bench', 'compare.mjs'), failed, failed], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' });

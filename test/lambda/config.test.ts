@@ -29,7 +29,11 @@ describe('TINYCNN_KIM_MODEL / TINYCNN_SM_MODEL', () => {
   });
 
   it('a model of the other kind, or no such model, is a ConfigError naming the variable and the choices', () => {
-    for (const [variable, value] of [['TINYCNN_KIM_MODEL', 'sm'], ['TINYCNN_SM_MODEL', 'kim'], ['TINYCNN_KIM_MODEL', 'kim-sst3']] as const) {
+    for (const [variable, value] of [
+      ['TINYCNN_KIM_MODEL', 'sm'],
+      ['TINYCNN_SM_MODEL', 'kim'],
+      ['TINYCNN_KIM_MODEL', 'kim-sst3'],
+    ] as const) {
       let error: unknown;
       try {
         readConfig({ [variable]: value });

@@ -70,7 +70,7 @@ const CASES: [string, unknown, number, string][] = [
   ['GET on a model route', v2('GET', '/kim'), 405, 'METHOD_NOT_ALLOWED'],
   ['DELETE on a model route (REST v1)', { ...fixtureEvent('rest-v1'), httpMethod: 'DELETE' }, 405, 'METHOD_NOT_ALLOWED'],
   ['POST on /health', v2('POST', '/health', {}), 405, 'METHOD_NOT_ALLOWED'],
-  ['neither model\'s fields on /', v2('POST', '/', { hello: 'world' }), 400, 'MISSING_FIELD'],
+  ["neither model's fields on /", v2('POST', '/', { hello: 'world' }), 400, 'MISSING_FIELD'],
   ['direct invocation with null', null, 400, 'INVALID_BODY'],
   ['direct invocation with a string', 'a good film', 400, 'INVALID_BODY'],
   ['direct invocation with an empty object', {}, 400, 'MISSING_FIELD'],
@@ -133,7 +133,10 @@ describe('internal faults', () => {
         throw Object.assign(new Error(`dynamodb:word2vec300d: ${code} details`), { code });
       },
     });
-    for (const [code, status] of [['VECTORS_TIMEOUT', 504], ['VECTORS_UNAVAILABLE', 503]] as const) {
+    for (const [code, status] of [
+      ['VECTORS_TIMEOUT', 504],
+      ['VECTORS_UNAVAILABLE', 503],
+    ] as const) {
       const h = await createHandler(testConfig({ TINYCNN_MODEL: 'kim' }), { log: () => {}, openStore: () => failing(code) });
       const response = await h({ input: 'a good film' });
       expect(response.statusCode).toBe(status);

@@ -13,7 +13,10 @@ import { fakeStore, FAULT_SECRET, FAULT_TOKEN, json, testConfig, v2 } from './he
 /** A handler whose lines land in `lines`. */
 async function handlerWith(env: Record<string, string>): Promise<{ handler: Handler; lines: string[] }> {
   const lines: string[] = [];
-  const handler = await createHandler(testConfig({ TINYCNN_MODEL: 'kim', ...env }), { log: (line) => lines.push(line), openStore: (_m, _c, dim) => fakeStore(dim) });
+  const handler = await createHandler(testConfig({ TINYCNN_MODEL: 'kim', ...env }), {
+    log: (line) => lines.push(line),
+    openStore: (_m, _c, dim) => fakeStore(dim),
+  });
   return { handler, lines };
 }
 
@@ -38,8 +41,17 @@ describe('JSON logs (AWS_LAMBDA_LOG_FORMAT=JSON)', () => {
     expect(records[0]).toMatchObject({ message: 'tinycnn INIT', backend: handler.runtime.flavour, max_batch: expect.any(Number) });
     expect(records[0].models[0]).toMatchObject({ kind: 'kim', weights: 'kim-sst2.safetensors', certificate: 'ok' });
     expect(records[1]).toMatchObject({
-      requestId: 'req-1', message: 'tinycnn request', method: 'POST', path: '/kim', status: 200, cold_start: true,
-      backend: handler.runtime.flavour, model: 'kim-sst2.safetensors', batch_size: 2, tokens: 5, unknown_tokens: 1,
+      requestId: 'req-1',
+      message: 'tinycnn request',
+      method: 'POST',
+      path: '/kim',
+      status: 200,
+      cold_start: true,
+      backend: handler.runtime.flavour,
+      model: 'kim-sst2.safetensors',
+      batch_size: 2,
+      tokens: 5,
+      unknown_tokens: 1,
     });
     for (const key of ['duration_ms', 'embed_ms', 'inference_ms', 'init_ms']) expect(records[1][key]).toBeGreaterThanOrEqual(0);
     expect(records[2]).toMatchObject({ requestId: 'req-2', path: '/health', status: 200, cold_start: false });
@@ -55,7 +67,13 @@ describe('JSON logs (AWS_LAMBDA_LOG_FORMAT=JSON)', () => {
     expect(response.statusCode).toBe(500);
     expect(lines).toHaveLength(1);
     const record = JSON.parse(lines[0]);
-    expect(record).toMatchObject({ level: 'ERROR', requestId: 'req-500', message: 'tinycnn internal error', errorType: 'Error', errorMessage: `cannot read ${FAULT_SECRET}` });
+    expect(record).toMatchObject({
+      level: 'ERROR',
+      requestId: 'req-500',
+      message: 'tinycnn internal error',
+      errorType: 'Error',
+      errorMessage: `cannot read ${FAULT_SECRET}`,
+    });
     expect(Array.isArray(record.stackTrace)).toBe(true);
     expect(record.stackTrace[0]).toBe(`Error: cannot read ${FAULT_SECRET}`);
     expect(record.stackTrace.length).toBeGreaterThan(1);
@@ -63,12 +81,14 @@ describe('JSON logs (AWS_LAMBDA_LOG_FORMAT=JSON)', () => {
 });
 
 describe('Text logs (the default)', () => {
-  it('keeps tinycnn\'s key=value lines; an error is one line, level first, the stack joined with \\r', async () => {
+  it("keeps tinycnn's key=value lines; an error is one line, level first, the stack joined with \\r", async () => {
     const { handler, lines } = await handlerWith({});
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^tinycnn INIT backend=/);
     await handler(v2('POST', '/kim', { input: 'a good film' }), { awsRequestId: 'req-t' });
-    expect(lines[1]).toMatch(/^tinycnn request request_id=req-t method=POST path=\/kim status=200 cold_start=true backend=\S+ model=kim-sst2\.safetensors duration_ms=/);
+    expect(lines[1]).toMatch(
+      /^tinycnn request request_id=req-t method=POST path=\/kim status=200 cold_start=true backend=\S+ model=kim-sst2\.safetensors duration_ms=/,
+    );
     await handler(v2('POST', '/kim', { input: `a ${FAULT_TOKEN} film` }), { awsRequestId: 'req-e' });
     const error = lines.find((l) => l.startsWith('ERROR '))!;
     expect(error).toMatch(/^ERROR tinycnn internal error request_id=req-e errorType=Error errorMessage=cannot read/);
@@ -81,7 +101,9 @@ describe('Text logs (the default)', () => {
     const logger = createLogger('json', 'ERROR', (l) => lines.push(l));
     logger.log('WARN', 'dropped');
     logger.error('thrown', 'a string');
-    expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 'ERROR', message: 'thrown', errorType: 'string', errorMessage: 'a string', stackTrace: [] })]);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ level: 'ERROR', message: 'thrown', errorType: 'string', errorMessage: 'a string', stackTrace: [] }),
+    ]);
     expect(errorFields(Object.assign(new TypeError('x'), { code: 'E_X' }))).toMatchObject({ errorType: 'TypeError', errorCode: 'E_X' });
   });
 
@@ -97,7 +119,12 @@ describe('Embedded Metric Format (TINYCNN_METRICS=1)', () => {
   const documents = (lines: string[]) => lines.map((l) => JSON.parse(l)).filter((r) => r._aws !== undefined);
 
   it('one document per invocation: the _aws block names namespace, dimension and units; each metric is a member', async () => {
-    const { handler, lines } = await handlerWith({ TINYCNN_METRICS: '1', TINYCNN_METRICS_NAMESPACE: 'test-ns', AWS_LAMBDA_FUNCTION_NAME: 'tinycnn-kim', AWS_LAMBDA_LOG_LEVEL: 'ERROR' });
+    const { handler, lines } = await handlerWith({
+      TINYCNN_METRICS: '1',
+      TINYCNN_METRICS_NAMESPACE: 'test-ns',
+      AWS_LAMBDA_FUNCTION_NAME: 'tinycnn-kim',
+      AWS_LAMBDA_LOG_LEVEL: 'ERROR',
+    });
     await handler(v2('POST', '/kim', { inputs: ['a good film', 'zzqq bad'] }), { awsRequestId: 'req-1' });
     await handler(v2('GET', '/health'), { awsRequestId: 'req-2' });
     await handler(v2('POST', '/kim', { input: 'good' }), { awsRequestId: 'req-3' });
@@ -117,7 +144,16 @@ describe('Embedded Metric Format (TINYCNN_METRICS=1)', () => {
     }
     const names = (doc: any) => doc._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name);
     expect(names(docs[0])).toEqual(['ColdStart', 'InitMs', 'InferenceMs', 'EmbedMs', 'Tokens', 'UnknownTokens', 'BatchSize']);
-    expect(docs[0]).toMatchObject({ ColdStart: 1, Tokens: 5, UnknownTokens: 1, BatchSize: 2, requestId: 'req-1', status: 200, model: 'kim-sst2.safetensors', backend: handler.runtime.flavour });
+    expect(docs[0]).toMatchObject({
+      ColdStart: 1,
+      Tokens: 5,
+      UnknownTokens: 1,
+      BatchSize: 2,
+      requestId: 'req-1',
+      status: 200,
+      model: 'kim-sst2.safetensors',
+      backend: handler.runtime.flavour,
+    });
     expect(docs[0].InitMs).toBeGreaterThan(0);
     expect(names(docs[1])).toEqual(['ColdStart']);
     expect(docs[1]).toMatchObject({ ColdStart: 0, requestId: 'req-2' });
@@ -153,7 +189,11 @@ describe('CORS', () => {
     expect(allowed.headers).toMatchObject({ 'Access-Control-Allow-Origin': 'https://app.example', 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' });
     const preflight = await handler(fromOrigin('OPTIONS', '/kim', 'http://localhost:3000'));
     expect(preflight.headers).toMatchObject({ 'Access-Control-Allow-Origin': 'http://localhost:3000', 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS' });
-    for (const event of [fromOrigin('POST', '/kim', 'https://evil.example', { input: 'good' }), fromOrigin('OPTIONS', '/kim', 'https://evil.example'), v2('POST', '/kim', { input: 'good' })]) {
+    for (const event of [
+      fromOrigin('POST', '/kim', 'https://evil.example', { input: 'good' }),
+      fromOrigin('OPTIONS', '/kim', 'https://evil.example'),
+      v2('POST', '/kim', { input: 'good' }),
+    ]) {
       const response = await handler(event);
       expect(response.headers).not.toHaveProperty('Access-Control-Allow-Origin');
       expect(response.headers).not.toHaveProperty('Access-Control-Allow-Credentials');
@@ -174,7 +214,7 @@ describe('CORS', () => {
 });
 
 describe('model-prefixed routes', () => {
-  it('/kim/health is /health on a function serving kim (one HTTP API reaches each function\'s health)', async () => {
+  it("/kim/health is /health on a function serving kim (one HTTP API reaches each function's health)", async () => {
     const { handler } = await handlerWith({});
     const response = await handler(v2('GET', '/kim/health'));
     expect(response.statusCode).toBe(200);

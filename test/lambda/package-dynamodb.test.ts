@@ -32,12 +32,14 @@ beforeAll(async () => {
     ['word2vec300d', 'weights/kim-sst2.tcv', SENTENCES],
     ['word2vec50d', 'weights/sm-trecqa.tcv', [PAIR.sent1, PAIR.sent2]],
   ] as const) {
-    await client.send(new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [{ AttributeName: 'word', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'word', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: 'word', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'word', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
     const store = openEmbeddedStore(join(ROOT, file));
     const words = [...new Set(texts.join(' ').split(' '))].filter((w) => store.has(w));
     const items = words.map((w) => ({ PutRequest: { Item: encodeItem(w, store.vectorAt(store.indexOf(w)), 'list') } }));
@@ -65,7 +67,7 @@ function dynamoEnv(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 describe('the packaged handler on DynamoDB vectors', () => {
-  it('answers like the embedded vectors with the same words (castorini\'s List layout)', async () => {
+  it("answers like the embedded vectors with the same words (castorini's List layout)", async () => {
     const events = [...SENTENCES.map((input) => ({ input })), PAIR, { inputs: SENTENCES }];
     const fromTable = await pkg.run({ mode: 'events', events }, dynamoEnv());
     const embedded = await pkg.run({ mode: 'events', events });
@@ -74,7 +76,10 @@ describe('the packaged handler on DynamoDB vectors', () => {
   });
 
   it('a missing table is a JSON 5xx answer, and the function keeps serving', async () => {
-    const result = await pkg.run({ mode: 'events', events: [{ input: 'good' }, { input: 'good' }] }, dynamoEnv({ TINYCNN_MODEL: 'kim', TINYCNN_DYNAMODB_TABLE: 'no-such-table', TINYCNN_DYNAMODB_DEADLINE_MS: '2000' }));
+    const result = await pkg.run(
+      { mode: 'events', events: [{ input: 'good' }, { input: 'good' }] },
+      dynamoEnv({ TINYCNN_MODEL: 'kim', TINYCNN_DYNAMODB_TABLE: 'no-such-table', TINYCNN_DYNAMODB_DEADLINE_MS: '2000' }),
+    );
     for (const answer of result.answers) {
       expect(answer.statusCode).toBeGreaterThanOrEqual(500);
       const body = JSON.parse(answer.body) as { error: { code: string; message: string } };

@@ -46,8 +46,13 @@ describe('npm run package', () => {
 
   it('puts index.mjs and bench.mjs at the root (handlers index.handler, bench.handler), weights and vectors under weights/, within the size targets', () => {
     expect(first.parts.map((p) => p.name)).toEqual([
-      'bench.mjs', 'dynamodb.cjs', 'index.mjs',
-      'weights/kim-sst2.safetensors', 'weights/kim-sst2.tcv', 'weights/sm-trecqa.safetensors', 'weights/sm-trecqa.tcv',
+      'bench.mjs',
+      'dynamodb.cjs',
+      'index.mjs',
+      'weights/kim-sst2.safetensors',
+      'weights/kim-sst2.tcv',
+      'weights/sm-trecqa.safetensors',
+      'weights/sm-trecqa.tcv',
     ]);
     expect(statSync(join(unzipped, 'index.mjs')).mode & 0o777).toBe(0o644);
     const code = first.parts.filter((p) => p.kind === 'code').reduce((s, p) => s + p.size, 0);
@@ -87,7 +92,12 @@ describe('the unzipped package in a fresh Node process', () => {
       fixtureEvent('function-url'),
       { input: 'a gripping , funny and heartfelt film' },
       v2('POST', '/kim', { inputs: ['so good', 'so bad', 'neither here nor there'] }),
-      v2('POST', '/sm', { pairs: [['who wrote the book', 'the book was written by a young author'], ['what', 'that']] }),
+      v2('POST', '/sm', {
+        pairs: [
+          ['who wrote the book', 'the book was written by a young author'],
+          ['what', 'that'],
+        ],
+      }),
       v2('POST', '/kim', '{"input": '),
       v2('GET', '/health'),
     ];
@@ -139,7 +149,12 @@ describe('the unzipped package in a fresh Node process', () => {
     const answers: LambdaResponse[] = [];
     const reference = { TINYCNN_KIM_WEIGHTS: join(ROOT, 'test/golden/kim-static.safetensors'), TINYCNN_SM_WEIGHTS: join(ROOT, 'test/golden/sm.safetensors') };
     const a = await runPackaged({ mode: 'golden', vectors, events: plain.map((e) => e.event), env: reference });
-    const b = await runPackaged({ mode: 'golden', vectors, events: ext.map((e) => e.event), env: { TINYCNN_MODEL: 'sm', TINYCNN_SM_WEIGHTS: join(ROOT, 'test/golden/sm-ext.safetensors') } });
+    const b = await runPackaged({
+      mode: 'golden',
+      vectors,
+      events: ext.map((e) => e.event),
+      env: { TINYCNN_MODEL: 'sm', TINYCNN_SM_WEIGHTS: join(ROOT, 'test/golden/sm-ext.safetensors') },
+    });
     plain.forEach((e, k) => (answers[e.i] = a.answers[k]));
     ext.forEach((e, k) => (answers[e.i] = b.answers[k]));
 
@@ -158,7 +173,9 @@ describe('the unzipped package in a fresh Node process', () => {
         }),
       );
     });
-    console.log(`packaged handler vs PyTorch golden logits: ${expected.length} requests, worst |ours - ref| / (1 + |ref|) = ${worst.toExponential(2)} (${a.flavour})`);
+    console.log(
+      `packaged handler vs PyTorch golden logits: ${expected.length} requests, worst |ours - ref| / (1 + |ref|) = ${worst.toExponential(2)} (${a.flavour})`,
+    );
   });
 
   it('accepts a precompiled WebAssembly.Module (as edge runtimes require)', async () => {
@@ -171,7 +188,7 @@ describe('the unzipped package in a fresh Node process', () => {
     expect(precompiled.answers.map(stable)).toEqual(embedded.answers.map(stable));
   });
 
-  it('with the template\'s settings, every stdout line is a JSON log record or an Embedded Metric Format document', async () => {
+  it("with the template's settings, every stdout line is a JSON log record or an Embedded Metric Format document", async () => {
     const events = [v2('POST', '/kim', { inputs: ['so good', 'zzzq bad'] }), v2('GET', '/sm/health'), v2('POST', '/kim', '{"input": ')];
     const env = { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'INFO', TINYCNN_METRICS: '1', AWS_LAMBDA_FUNCTION_NAME: 'tinycnn-test' };
     const { answers, stdout } = await runPackaged({ mode: 'events', events, requestIds: true }, env);
@@ -181,7 +198,15 @@ describe('the unzipped package in a fresh Node process', () => {
     const logs = records.filter((r) => r._aws === undefined);
     const emf = records.filter((r) => r._aws !== undefined);
     expect(logs.map((r) => r.message)).toEqual(['tinycnn INIT', 'tinycnn request', 'tinycnn request', 'tinycnn request']);
-    expect(logs[1]).toMatchObject({ level: 'INFO', requestId: 'packaged-0', status: 200, cold_start: true, backend: expect.any(String), batch_size: 2, tokens: 4 });
+    expect(logs[1]).toMatchObject({
+      level: 'INFO',
+      requestId: 'packaged-0',
+      status: 200,
+      cold_start: true,
+      backend: expect.any(String),
+      batch_size: 2,
+      tokens: 4,
+    });
     expect(logs[3]).toMatchObject({ requestId: 'packaged-2', status: 400, cold_start: false });
     expect(emf).toHaveLength(3);
     for (const [i, doc] of emf.entries()) {

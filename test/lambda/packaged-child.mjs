@@ -33,7 +33,6 @@ function tableStore(table, dim) {
 }
 
 let handler = packaged.handler;
-let flavour;
 if (plan.mode === 'golden') {
   const stores = { 300: tableStore(plan.vectors.kim, 300), 50: tableStore(plan.vectors.sm, 50) };
   handler = await packaged.createHandler(packaged.readConfig(plan.env ?? {}), { openStore: (_model, _config, dim) => stores[dim] });
@@ -41,7 +40,7 @@ if (plan.mode === 'golden') {
   const wasmModule = new WebAssembly.Module(readFileSync(plan.wasm));
   handler = await packaged.createHandler(packaged.readConfig({}), { wasmModule });
 }
-flavour = handler.runtime?.flavour;
+const flavour = handler.runtime?.flavour;
 
 const answers = [];
 for (const [i, event] of plan.events.entries()) answers.push(await handler(event, plan.requestIds ? { awsRequestId: `packaged-${i}` } : undefined));

@@ -48,7 +48,11 @@ export async function packaged(options: Omit<PackageOptions, 'root' | 'out'> = {
       writeFileSync(planFile, JSON.stringify({ index: join(unzipped, 'index.mjs'), out, ...plan }));
       const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TINYCNN_')));
       // Asynchronous: a server the child talks to (dynalite) may live in this process.
-      const { stdout } = await execFileAsync(node[0], [...node.slice(1), CHILD, planFile], { cwd: tmp, env: { ...clean, LAMBDA_TASK_ROOT: unzipped, ...env }, timeout: 60_000 }).catch((error: Error & { stderr?: string }) => {
+      const { stdout } = await execFileAsync(node[0], [...node.slice(1), CHILD, planFile], {
+        cwd: tmp,
+        env: { ...clean, LAMBDA_TASK_ROOT: unzipped, ...env },
+        timeout: 60_000,
+      }).catch((error: Error & { stderr?: string }) => {
         throw new Error(`packaged child failed: ${error.message}\n${error.stderr ?? ''}`);
       });
       return { ...(JSON.parse(readFileSync(out, 'utf8')) as { flavour: string; answers: LambdaResponse[] }), stdout };

@@ -60,7 +60,10 @@ describe('template.yaml', () => {
     expect(template.Resources.HttpApi.Type).toBe('AWS::Serverless::HttpApi');
     const byModel = Object.fromEntries(functions.map(([, fn]) => [fn.Properties.Environment.Variables.TINYCNN_MODEL, fn]));
     expect(Object.keys(byModel).sort()).toEqual(['kim', 'sm']);
-    for (const [model, param, condition] of [['kim', 'KimVectorStore', 'KimUsesDynamoDB'], ['sm', 'SmVectorStore', 'SmUsesDynamoDB']]) {
+    for (const [model, param, condition] of [
+      ['kim', 'KimVectorStore', 'KimUsesDynamoDB'],
+      ['sm', 'SmVectorStore', 'SmUsesDynamoDB'],
+    ]) {
       const fn = byModel[model];
       const paths = Object.values(fn.Properties.Events as Record<string, any>).map((e) => {
         expect(e.Type).toBe('HttpApi');
@@ -70,9 +73,7 @@ describe('template.yaml', () => {
       expect(paths).toContain(`/${model}`);
       expect(template.Conditions[condition]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: param }, 'embedded'] }] });
       expect(fn.Properties.Environment.Variables.TINYCNN_VECTOR_STORE).toEqual({ 'Fn::If': [condition, 'dynamodb', 'embedded'] });
-      expect(fn.Properties.Policies).toEqual([
-        { 'Fn::If': [condition, { DynamoDBReadPolicy: { TableName: { Ref: param } } }, { Ref: 'AWS::NoValue' }] },
-      ]);
+      expect(fn.Properties.Policies).toEqual([{ 'Fn::If': [condition, { DynamoDBReadPolicy: { TableName: { Ref: param } } }, { Ref: 'AWS::NoValue' }] }]);
     }
   });
 

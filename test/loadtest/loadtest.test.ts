@@ -46,7 +46,15 @@ function answer(res: ServerResponse, delayMs = 2) {
 }
 
 const payloads = payloadsFromText('a fine film .\na dull film .\n', 'mem', 'kim');
-const level = (url: URL, extra: object) => ({ target: { url, timeoutMs: 2000, timingUnit: 'auto' as const }, payloads, batch: 1, memoryMb: 1024, arch: 'x86_64' as const, concurrency: 4, ...extra });
+const level = (url: URL, extra: object) => ({
+  target: { url, timeoutMs: 2000, timingUnit: 'auto' as const },
+  payloads,
+  batch: 1,
+  memoryMb: 1024,
+  arch: 'x86_64' as const,
+  concurrency: 4,
+  ...extra,
+});
 
 describe('runLevel (closed loop)', () => {
   it('keeps at most C requests in flight and reports throughput, latency, the server split and cost', async () => {
@@ -134,7 +142,10 @@ process.on('SIGTERM', () => process.exit(0));
 `,
     );
     const url = new URL('http://127.0.0.1:1/kim'); // only the path is used
-    const r = await runColdLocal({ target: { url, timeoutMs: 5000, timingUnit: 'auto' }, payloads, count: 2, memoryMb: 128, arch: 'x86_64' }, { command: [process.execPath, stub] });
+    const r = await runColdLocal(
+      { target: { url, timeoutMs: 5000, timingUnit: 'auto' }, payloads, count: 2, memoryMb: 128, arch: 'x86_64' },
+      { command: [process.execPath, stub] },
+    );
     expect(r).toMatchObject({ protocol: 'cold', requests: 2, ok: 2, reported_cold_starts: 2 });
     expect(r.init_duration).toMatchObject({ count: 2, p50_ms: 30 });
     expect(r.startup?.count).toBe(2);
@@ -153,7 +164,10 @@ describe('pieces', () => {
 
   it('builds request bodies from sentence and pair files, with batches', () => {
     expect(payloadsFromText('# c\none .\n\n{"sentence": "two ."}\n', 'f', 'kim')).toEqual(['{"input":"one ."}', '{"input":"two ."}']);
-    expect(payloadsFromText('q1 ?\ta1 .\n{"question":"q2 ?","answer":"a2 ."}\n', 'f', 'sm')).toEqual(['{"sent1":"q1 ?","sent2":"a1 ."}', '{"sent1":"q2 ?","sent2":"a2 ."}']);
+    expect(payloadsFromText('q1 ?\ta1 .\n{"question":"q2 ?","answer":"a2 ."}\n', 'f', 'sm')).toEqual([
+      '{"sent1":"q1 ?","sent2":"a1 ."}',
+      '{"sent1":"q2 ?","sent2":"a2 ."}',
+    ]);
     expect(payloadsFromText('a\nb\nc\n', 'f', 'kim', 2)).toEqual(['{"inputs":["a","b"]}', '{"inputs":["c","a"]}']);
     expect(() => payloadsFromText('only one field\n', 'f', 'sm')).toThrow(/question<TAB>answer/);
     expect(() => payloadsFromText('# nothing\n', 'f', 'kim')).toThrow(/no sentences/);

@@ -7,9 +7,7 @@ import { modelProtoType } from '../../src/onnx/schema.js';
 import { probeValues } from '../../src/model/probe.js';
 
 /** How an initializer's values are stored. */
-export type Storage =
-  | 'raw' | 'float_data' | 'double_raw' | 'double_data' | 'f16_raw' | 'f16_int32' | 'bf16_raw'
-  | 'int8_raw' | 'int64_data' | 'external';
+export type Storage = 'raw' | 'float_data' | 'double_raw' | 'double_data' | 'f16_raw' | 'f16_int32' | 'bf16_raw' | 'int8_raw' | 'int64_data' | 'external';
 
 export interface Weight {
   name: string;
@@ -50,19 +48,34 @@ export function tensor(w: Weight): Obj {
   const base = { name: w.name, dims: w.dims };
   const v = w.values;
   switch (w.storage ?? 'raw') {
-    case 'raw': return { ...base, data_type: 1, raw_data: bytesOf(v) };
-    case 'float_data': return { ...base, data_type: 1, float_data: [...v] };
-    case 'double_raw': return { ...base, data_type: 11, raw_data: bytesOf(Float64Array.from(v)) };
-    case 'double_data': return { ...base, data_type: 11, double_data: [...v] };
-    case 'f16_raw': return { ...base, data_type: 10, raw_data: bytesOf(Uint16Array.from(v, f16Bits)) };
-    case 'f16_int32': return { ...base, data_type: 10, int32_data: Array.from(v, f16Bits) };
-    case 'bf16_raw': return { ...base, data_type: 16, raw_data: bytesOf(Uint16Array.from(v, bf16Bits)) };
-    case 'int8_raw': return { ...base, data_type: 3, raw_data: Uint8Array.from(v, (x) => Math.round(x * 100) & 0xff) };
-    case 'int64_data': return { ...base, data_type: 7, int64_data: Array.from(v, Math.round) };
-    case 'external': return {
-      ...base, data_type: 1, data_location: 1,
-      external_data: [{ key: 'location', value: 'weights.bin' }, { key: 'offset', value: '0' }],
-    };
+    case 'raw':
+      return { ...base, data_type: 1, raw_data: bytesOf(v) };
+    case 'float_data':
+      return { ...base, data_type: 1, float_data: [...v] };
+    case 'double_raw':
+      return { ...base, data_type: 11, raw_data: bytesOf(Float64Array.from(v)) };
+    case 'double_data':
+      return { ...base, data_type: 11, double_data: [...v] };
+    case 'f16_raw':
+      return { ...base, data_type: 10, raw_data: bytesOf(Uint16Array.from(v, f16Bits)) };
+    case 'f16_int32':
+      return { ...base, data_type: 10, int32_data: Array.from(v, f16Bits) };
+    case 'bf16_raw':
+      return { ...base, data_type: 16, raw_data: bytesOf(Uint16Array.from(v, bf16Bits)) };
+    case 'int8_raw':
+      return { ...base, data_type: 3, raw_data: Uint8Array.from(v, (x) => Math.round(x * 100) & 0xff) };
+    case 'int64_data':
+      return { ...base, data_type: 7, int64_data: Array.from(v, Math.round) };
+    case 'external':
+      return {
+        ...base,
+        data_type: 1,
+        data_location: 1,
+        external_data: [
+          { key: 'location', value: 'weights.bin' },
+          { key: 'offset', value: '0' },
+        ],
+      };
   }
 }
 
@@ -97,11 +110,16 @@ export function encodeModel(g: Graph, opset = 13): Uint8Array {
   const type = modelProtoType();
   const valueInfo = (name: string) => ({ name, type: { tensor_type: { elem_type: 1 } } });
   const msg = type.fromObject({
-    ir_version: 7, producer_name: 'tinycnn-test', producer_version: '0',
+    ir_version: 7,
+    producer_name: 'tinycnn-test',
+    producer_version: '0',
     opset_import: [{ domain: '', version: opset }],
     graph: {
-      name: 'g', node: g.nodes, initializer: g.initializers,
-      input: g.inputs.map(valueInfo), output: g.outputs.map(valueInfo),
+      name: 'g',
+      node: g.nodes,
+      initializer: g.initializers,
+      input: g.inputs.map(valueInfo),
+      output: g.outputs.map(valueInfo),
     },
   });
   return type.encode(msg).finish();
@@ -123,7 +141,10 @@ export function smallKim(opts: { channels?: number; filters?: number; dim?: numb
   const initializers: Obj[] = [];
   let seed = 900;
   const add = (name: string, dims: number[]) => {
-    const values = exactValues(dims.reduce((a, b) => a * b, 1), seed++);
+    const values = exactValues(
+      dims.reduce((a, b) => a * b, 1),
+      seed++,
+    );
     weights.set(name, { dims, values });
     initializers.push(tensor({ name, dims, values, storage: storage(name) }));
   };
@@ -134,8 +155,13 @@ export function smallKim(opts: { channels?: number; filters?: number; dim?: numb
     add(`${c}.weight`, [filters, channels, k, dim]);
     add(`${c}.bias`, [filters]);
     nodes.push(
-      node('Conv', ['x', `${c}.weight`, `${c}.bias`], [`/${c}/out`],
-        { dilations: [1, 1], group: 1, kernel_shape: [k, dim], pads: [k - 1, 0, k - 1, 0], strides: [1, 1] }, `/${c}/Conv`),
+      node(
+        'Conv',
+        ['x', `${c}.weight`, `${c}.bias`],
+        [`/${c}/out`],
+        { dilations: [1, 1], group: 1, kernel_shape: [k, dim], pads: [k - 1, 0, k - 1, 0], strides: [1, 1] },
+        `/${c}/Conv`,
+      ),
       node('Relu', [`/${c}/out`], [`/relu${i}`]),
       constInts(`/axes${i}`, [3]),
       node('Squeeze', [`/relu${i}`, `/axes${i}`], [`/sq${i}`]),

@@ -38,14 +38,16 @@ const torch = requires('golden models through ONNX (converters/export_onnx.py)',
 describe.runIf(torch)('golden models through ONNX (converters/export_onnx.py -> convertOnnx)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tinycnn-golden-onnx-'));
-    await Promise.all(models.map(async (model, i) => {
-      const onnx = join(dir, `m${i}.onnx`);
-      const out = join(dir, `m${i}.safetensors`);
-      await run(PYTHON, [exporter, join(root, model), onnx]);
-      const meta = readSafetensors(readFileSync(join(root, model)), model).metadata;
-      await convertOnnx(onnx, out, { labels: JSON.parse(meta['tinycnn.labels']) as string[], tokenizer: meta['tinycnn.tokenizer'], log: () => {} });
-      converted.set(model, out);
-    }));
+    await Promise.all(
+      models.map(async (model, i) => {
+        const onnx = join(dir, `m${i}.onnx`);
+        const out = join(dir, `m${i}.safetensors`);
+        await run(PYTHON, [exporter, join(root, model), onnx]);
+        const meta = readSafetensors(readFileSync(join(root, model)), model).metadata;
+        await convertOnnx(onnx, out, { labels: JSON.parse(meta['tinycnn.labels']) as string[], tokenizer: meta['tinycnn.tokenizer'], log: () => {} });
+        converted.set(model, out);
+      }),
+    );
   });
 
   afterAll(() => {
@@ -59,8 +61,10 @@ describe.runIf(torch)('golden models through ONNX (converters/export_onnx.py -> 
     for (const [name, t] of original.tensors) {
       const o = ours.tensors.get(name)!;
       expect(o.shape, name).toEqual(t.shape);
-      expect(Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength)
-        .equals(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)), `${name} differs`).toBe(true);
+      expect(
+        Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength).equals(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)),
+        `${name} differs`,
+      ).toBe(true);
     }
     for (const key of ['format', 'tinycnn.architecture', 'tinycnn.config', 'tinycnn.labels', 'tinycnn.tokenizer']) {
       expect(ours.metadata[key], key).toBe(original.metadata[key]);

@@ -26,15 +26,21 @@ function expectWeights(bytes: Uint8Array, weights: Map<string, { dims: number[];
   for (const [name, w] of weights) {
     const t = file.tensors.get(name)!;
     expect(t.shape, name).toEqual(w.dims);
-    expect(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), name)
-      .toEqual(new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength));
+    expect(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), name).toEqual(
+      new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength),
+    );
   }
 }
 
 describe('initializer storage', () => {
   const stored: [Storage, string | undefined][] = [
-    ['raw', undefined], ['float_data', undefined], ['double_raw', 'DOUBLE converted'], ['double_data', 'DOUBLE converted'],
-    ['f16_raw', 'FLOAT16 widened'], ['f16_int32', 'FLOAT16 widened'], ['bf16_raw', 'BFLOAT16 widened'],
+    ['raw', undefined],
+    ['float_data', undefined],
+    ['double_raw', 'DOUBLE converted'],
+    ['double_data', 'DOUBLE converted'],
+    ['f16_raw', 'FLOAT16 widened'],
+    ['f16_int32', 'FLOAT16 widened'],
+    ['bf16_raw', 'BFLOAT16 widened'],
   ];
   for (const [storage, note] of stored) {
     it(`reads ${storage} initializers bit for bit${note ? ' (with a note)' : ''}`, () => {
@@ -150,8 +156,9 @@ describe('refusals name the tensor or op and say what to do', () => {
   it('a graph that is neither Kim nor SM (3 Conv + Tanh)', () => {
     const kim = smallKim();
     kim.graph.nodes[1] = node('Tanh', ['/conv1/out'], ['/relu0']);
-    expect(refusal(encodeModel(kim.graph)).message)
-      .toMatch(/3 Conv \(followed by Tanh, Relu, Relu\) and 1 dense layer\(s\); tinycnn converts Kim CNN \(3 Conv \+ Relu, 1 dense\) or SM CNN/);
+    expect(refusal(encodeModel(kim.graph)).message).toMatch(
+      /3 Conv \(followed by Tanh, Relu, Relu\) and 1 dense layer\(s\); tinycnn converts Kim CNN \(3 Conv \+ Relu, 1 dense\) or SM CNN/,
+    );
   });
 
   it('no max over time', () => {

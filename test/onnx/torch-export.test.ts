@@ -24,8 +24,13 @@ import { PYTHON, requires } from '../helpers/requirements.js';
 interface Manifest {
   torch: string;
   models: Array<{
-    name: string; architecture: 'KimCNN' | 'SMModel'; tensors: Record<string, number[]>; inputs: Record<string, number[]>;
-    logits: number[]; py_safetensors: string; py_metadata: Record<string, string>;
+    name: string;
+    architecture: 'KimCNN' | 'SMModel';
+    tensors: Record<string, number[]>;
+    inputs: Record<string, number[]>;
+    logits: number[];
+    py_safetensors: string;
+    py_metadata: Record<string, string>;
   }>;
   exports: Array<{ file: string; model: string; variant: string }>;
 }
@@ -37,7 +42,7 @@ const CONFIGS: Record<string, string> = {
   'kim-multichannel': '{"mode":"multichannel","channels":2,"filters":100,"dim":300,"kernel_sizes":[3,4,5],"classes":2}',
   'kim-odd': '{"mode":"static","channels":1,"filters":7,"dim":13,"kernel_sizes":[2,3,6],"classes":3}',
   'sm-ext': '{"filters":100,"dim":50,"k":5,"ext_feats":true,"classes":2}',
-  'sm': '{"filters":100,"dim":50,"k":5,"ext_feats":false,"classes":2}',
+  sm: '{"filters":100,"dim":50,"k":5,"ext_feats":false,"classes":2}',
   'sm-odd': '{"filters":5,"dim":11,"k":3,"ext_feats":true,"classes":2}',
 };
 
@@ -84,7 +89,9 @@ function expectStateDict(bytes: Uint8Array, name: string, what: string): void {
 /** The same model with every initializer and node renamed to nothing meaningful, initializers reversed. */
 function eraseNames(onnx: Uint8Array): Uint8Array {
   const type = modelProtoType();
-  const msg = type.decode(onnx) as unknown as { graph: { initializer: { name: string }[]; node: { name: string; input: string[] }[]; input: { name: string }[] } };
+  const msg = type.decode(onnx) as unknown as {
+    graph: { initializer: { name: string }[]; node: { name: string; input: string[] }[]; input: { name: string }[] };
+  };
   const g = msg.graph;
   const rename = new Map(g.initializer.map((t, i) => [t.name, `onnx::W_${i * 7 + 3}`]));
   for (const t of g.initializer) t.name = rename.get(t.name)!;
@@ -129,15 +136,20 @@ describe.runIf(torch).each(MODELS)('%s', (name) => {
     }
   });
 
-  it('the converted file reproduces PyTorch\'s logits through loadModel', () => {
+  it("the converted file reproduces PyTorch's logits through loadModel", () => {
     const m = model(name);
     const e = exportsOf(name).find((x) => x.variant === 'cf1')!;
     const engine = loadModel(onnxToSafetensors(readFileSync(join(dir, e.file)), e.file).bytes, { backend: 'js' });
     const input = (field: string) => f32(join(dir, name, `input.${field}.f32`));
     const tokens = (field: string) => m.inputs[field][m.architecture === 'KimCNN' ? 1 : 0];
-    const logits = m.architecture === 'KimCNN'
-      ? engine.logits({ x: { data: input('x'), tokens: tokens('x') } })
-      : engine.logits({ q: { data: input('q'), tokens: tokens('q') }, a: { data: input('a'), tokens: tokens('a') }, ext: m.inputs['ext'] ? input('ext') : undefined });
+    const logits =
+      m.architecture === 'KimCNN'
+        ? engine.logits({ x: { data: input('x'), tokens: tokens('x') } })
+        : engine.logits({
+            q: { data: input('q'), tokens: tokens('q') },
+            a: { data: input('a'), tokens: tokens('a') },
+            ext: m.inputs['ext'] ? input('ext') : undefined,
+          });
     expect(logits).toHaveLength(m.logits.length);
     m.logits.forEach((ref, j) => expect(Math.abs(logits[j] - ref) / (1 + Math.abs(ref)), `logit ${j}: ${logits[j]} vs ${ref}`).toBeLessThanOrEqual(TOLERANCE));
   });

@@ -23,8 +23,21 @@ const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as 
 };
 
 /** Every command line with a usage of its own. */
-const COMMANDS = [['classify'], ['serve'], ['logits'], ['eval'], ['convert'], ['vectors'], ['vectors', 'convert'], ['vectors', 'lookup'],
-  ['vectors', 'upload'], ['vectors', 'info'], ['loadtest'], ['cost'], ['plan']];
+const COMMANDS = [
+  ['classify'],
+  ['serve'],
+  ['logits'],
+  ['eval'],
+  ['convert'],
+  ['vectors'],
+  ['vectors', 'convert'],
+  ['vectors', 'lookup'],
+  ['vectors', 'upload'],
+  ['vectors', 'info'],
+  ['loadtest'],
+  ['cost'],
+  ['plan'],
+];
 
 let dir: string;
 let app: string;
@@ -39,7 +52,11 @@ interface Run {
 /** Runs the installed `tinycnn` (node_modules/.bin/tinycnn) in the app folder. */
 function tinycnn(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Run {
   const run = spawnSync(join(app, 'node_modules', '.bin', 'tinycnn'), args, {
-    cwd: app, input: options.input, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...options.env },
+    cwd: app,
+    input: options.input,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, ...options.env },
   });
   if (run.error !== undefined) throw run.error;
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -48,11 +65,16 @@ function tinycnn(args: string[], options: { input?: string; env?: Record<string,
 /** As tinycnn(), without blocking this process (whose in-process servers the command talks to). */
 function tinycnnAsync(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    execFile(join(app, 'node_modules', '.bin', 'tinycnn'), args, { cwd: app, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      if (status === null) reject(error);
-      else resolve({ status, stdout, stderr });
-    });
+    execFile(
+      join(app, 'node_modules', '.bin', 'tinycnn'),
+      args,
+      { cwd: app, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        if (status === null) reject(error);
+        else resolve({ status, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -94,7 +116,16 @@ describe('npm install tinycnn (nothing else)', () => {
 
   it('ships the exporter and its modules, not the training scripts or the fixture generators', () => {
     const converters = readdirSync(join(installed, 'converters')).sort();
-    expect(converters).toEqual(['checkpoint_pickle.py', 'export.py', 'export_onnx.py', 'load_checkpoint.py', 'probe.py', 'reference_models.py', 'safetensors_io.py', 'tinycnn_file.py']);
+    expect(converters).toEqual([
+      'checkpoint_pickle.py',
+      'export.py',
+      'export_onnx.py',
+      'load_checkpoint.py',
+      'probe.py',
+      'reference_models.py',
+      'safetensors_io.py',
+      'tinycnn_file.py',
+    ]);
     for (const file of ['LICENSE', 'CHANGELOG.md', 'README.md']) expect(readdirSync(installed)).toContain(file);
   });
 
@@ -127,14 +158,20 @@ describe('npm install tinycnn (nothing else)', () => {
   });
 
   it('eval: a small labelled JSONL file; its accuracy counts the labels classify gives', () => {
-    const lines = readFileSync(join(installed, 'bench', 'data', 'kim-sentences.txt'), 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#')).slice(0, 8);
+    const lines = readFileSync(join(installed, 'bench', 'data', 'kim-sentences.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .slice(0, 8);
     const items = lines.map((text, i) => ({ text, label: i % 2 }));
     writeFileSync(join(app, 'small.jsonl'), items.map((item) => JSON.stringify(item)).join('\n'));
     const run = tinycnn(['eval', 'small.jsonl', '--json']);
     expect(run.status, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as { items: number; correct: number; accuracy: number };
     const classify = tinycnn(['classify'], { input: lines.join('\n') });
-    const classified = classify.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { prediction: number }).prediction);
+    const classified = classify.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { prediction: number }).prediction);
     expect(classified).toHaveLength(8);
     const correct = classified.filter((p, i) => p === items[i]!.label).length;
     expect(report).toMatchObject({ items: 8, correct, accuracy: correct / 8 });
@@ -150,7 +187,8 @@ describe('npm install tinycnn (nothing else)', () => {
   });
 
   it('cost and plan: REPORT lines and a CSV of runs, as JSON', () => {
-    const report = (ms: number) => `REPORT RequestId: 0f0e0d0c-0b0a-4908-8706-050403020100\tDuration: ${ms} ms\tBilled Duration: ${Math.ceil(ms)} ms\tMemory Size: 512 MB\tMax Memory Used: 70 MB\t`;
+    const report = (ms: number) =>
+      `REPORT RequestId: 0f0e0d0c-0b0a-4908-8706-050403020100\tDuration: ${ms} ms\tBilled Duration: ${Math.ceil(ms)} ms\tMemory Size: 512 MB\tMax Memory Used: 70 MB\t`;
     writeFileSync(join(app, 'report.log'), [report(2.5), report(3.5), report(12.25)].join('\n'));
     const cost = tinycnn(['cost', 'report.log', '--json']);
     expect(cost.status, cost.stderr).toBe(0);
@@ -258,7 +296,10 @@ describe('npm install tinycnn and its optional peers', () => {
     const env = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
     writeFileSync(join(app, 'upload.txt'), '3 4\ngood 0.5 0.25 -1 2\nbad -0.5 1 0 0.125\nfilm 1 1 1 1\n');
     // dynalite answers from this process: the command must not block it
-    const run = await tinycnnAsync(['vectors', 'upload', 'upload.txt', '--table', 'words', '--endpoint', dynalite.endpoint, '--create', '--layout', 'list', '--json'], env);
+    const run = await tinycnnAsync(
+      ['vectors', 'upload', 'upload.txt', '--table', 'words', '--endpoint', dynalite.endpoint, '--create', '--layout', 'list', '--json'],
+      env,
+    );
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ table: 'words', completed: true, written: 3 });
     const item = await client(dynalite.endpoint).send(new GetItemCommand({ TableName: 'words', Key: { word: { S: 'bad' } } }));
@@ -268,10 +309,15 @@ describe('npm install tinycnn and its optional peers', () => {
   if (requires('tinycnn convert x.pt from the installed package', 'torch')) {
     it('convert x.pt: a PyTorch state_dict through the shipped exporter, certificate checked', () => {
       const script = [
-        'import torch', 'torch.manual_seed(3)', 'sd = {}',
+        'import torch',
+        'torch.manual_seed(3)',
+        'sd = {}',
         'for i, k in enumerate((3, 4, 5)):',
-        '    sd[f"conv{i + 1}.weight"] = torch.randn(4, 1, k, 300) * 0.05', '    sd[f"conv{i + 1}.bias"] = torch.randn(4) * 0.05',
-        'sd["fc1.weight"] = torch.randn(2, 12)', 'sd["fc1.bias"] = torch.randn(2)', 'torch.save(sd, "kim.pt")',
+        '    sd[f"conv{i + 1}.weight"] = torch.randn(4, 1, k, 300) * 0.05',
+        '    sd[f"conv{i + 1}.bias"] = torch.randn(4) * 0.05',
+        'sd["fc1.weight"] = torch.randn(2, 12)',
+        'sd["fc1.bias"] = torch.randn(2)',
+        'torch.save(sd, "kim.pt")',
       ].join('\n');
       const made = spawnSync(PYTHON, ['-c', script], { cwd: app, encoding: 'utf8' });
       expect(made.status, made.stderr).toBe(0);

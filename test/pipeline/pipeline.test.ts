@@ -45,7 +45,9 @@ function byHand(weights: string, vectors: string, texts: string[], ext?: Float32
     ext = new Float32Array(4); // (4)
     features(sentences[0].tokens, sentences[1].tokens, ext);
   }
-  const input = (sentences.length === 1 ? { x: sentences[0].sentence } : { q: sentences[0].sentence, a: sentences[1].sentence, ...(ext ? { ext } : {}) }) as ModelInput;
+  const input = (
+    sentences.length === 1 ? { x: sentences[0].sentence } : { q: sentences[0].sentence, a: sentences[1].sentence, ...(ext ? { ext } : {}) }
+  ) as ModelInput;
   return { ...model.predict(input), sentences };
 }
 
@@ -158,7 +160,12 @@ describe('SM CNN with external features: one function chosen at load from the me
     const ranker = loadPairRanker({ weights: smExtWith({ 'tinycnn.ext_features': '{"name": "test-overlap", "scale": 2}' }), vectors });
     expect(ranker.computesExtFeatures).toBe(true);
     const result = ranker.score('who wrote hamlet', 'shakespeare wrote hamlet');
-    expect(calls).toEqual([[['who', 'wrote', 'hamlet'], ['shakespeare', 'wrote', 'hamlet']]]);
+    expect(calls).toEqual([
+      [
+        ['who', 'wrote', 'hamlet'],
+        ['shakespeare', 'wrote', 'hamlet'],
+      ],
+    ]);
     const reference = byHand('test/golden/sm-ext.safetensors', SM.vectors, ['who wrote hamlet', 'shakespeare wrote hamlet'], Float32Array.of(2, 2 / 3, 2, 0));
     close(result.logits, reference.logits);
   });
@@ -184,7 +191,12 @@ describe('loading', () => {
     expect(() => loadPairRanker({ model: 'kim' })).toThrow(expect.objectContaining({ code: 'WRONG_TASK' }));
     expect(() => pipeline('text-classification', 'nope' as 'kim')).toThrow(PipelineError);
     const store = openEmbeddedStore(at(KIM.vectors));
-    const asyncOnly: VectorSource = { name: 'async-only', dim: store.dim, embed: (tokens, options): Promise<Embedding> => store.embed(tokens, options), close: () => store.close() };
+    const asyncOnly: VectorSource = {
+      name: 'async-only',
+      dim: store.dim,
+      embed: (tokens, options): Promise<Embedding> => store.embed(tokens, options),
+      close: () => store.close(),
+    };
     const classifier = loadTextClassifier({ vectors: asyncOnly });
     expect(() => classifier.classify('fine')).toThrow(expect.objectContaining({ code: 'STORE_IS_ASYNC' }));
     close((await classifier.classifyAsync('a fine film')).logits, pipeline('sentiment-analysis').classify('a fine film').logits);

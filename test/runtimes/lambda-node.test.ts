@@ -18,9 +18,16 @@ const built = join(repoRoot, 'build', 'src', 'backend', 'select.js');
 
 /** Real events: castorini's direct ones for the load-test sentences and pairs, API Gateway (v1, v2, function URL), a 400. */
 function events(): unknown[] {
-  const lines = (file: string) => readFileSync(join(repoRoot, 'bench', 'data', file), 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
-  const kim = lines('kim-sentences.txt').slice(0, 12).map((input) => ({ input }));
-  const sm = lines('sm-pairs.tsv').slice(0, 8).map((l) => ({ sent1: l.split('\t')[0], sent2: l.split('\t')[1] }));
+  const lines = (file: string) =>
+    readFileSync(join(repoRoot, 'bench', 'data', file), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  const kim = lines('kim-sentences.txt')
+    .slice(0, 12)
+    .map((input) => ({ input }));
+  const sm = lines('sm-pairs.tsv')
+    .slice(0, 8)
+    .map((l) => ({ sent1: l.split('\t')[0], sent2: l.split('\t')[1] }));
   return [
     ...kim,
     ...sm,

@@ -101,7 +101,12 @@ export function ensureNodeBuild(major, cpu = HOST_CPU, options = {}) {
     log(`node build: npm pack ${spec} (~50 MB)`);
     const pack = spawnSync('npm', ['pack', spec, '--pack-destination', download, '--json', '--silent'], { encoding: 'utf8', maxBuffer: 16 << 20 });
     if (pack.error) throw new NodeBuildError('npm pack', `cannot run npm: ${pack.error.message}`, 'npm comes with Node: put it on PATH');
-    if (pack.status !== 0) throw new NodeBuildError('npm pack', `${spec}: exit ${pack.status}: ${(pack.stderr || pack.stdout).trim().slice(-800)}`, 'needs the npm registry (or a mirror set in .npmrc)');
+    if (pack.status !== 0)
+      throw new NodeBuildError(
+        'npm pack',
+        `${spec}: exit ${pack.status}: ${(pack.stderr || pack.stdout).trim().slice(-800)}`,
+        'needs the npm registry (or a mirror set in .npmrc)',
+      );
     const [packed] = JSON.parse(pack.stdout);
     if (packed?.name !== packageName(cpu) || !String(packed.version).startsWith(`${major}.`)) {
       throw new NodeBuildError('npm pack', `${spec} gave ${packed?.name}@${packed?.version}`);
@@ -113,7 +118,10 @@ export function ensureNodeBuild(major, cpu = HOST_CPU, options = {}) {
     execFileSync('tar', ['-xzf', join(download, packed.filename), '-C', staging, '--strip-components=1', 'package/bin/node', 'package/LICENSE']);
     const version = `v${packed.version}`;
     if (cpu === HOST_CPU) smokeTest(join(staging, 'bin', 'node'), version, cpu);
-    writeFileSync(join(staging, 'ready.json'), `${JSON.stringify({ package: packed.name, version, integrity: packed.integrity, fetched: new Date().toISOString() }, null, 2)}\n`);
+    writeFileSync(
+      join(staging, 'ready.json'),
+      `${JSON.stringify({ package: packed.name, version, integrity: packed.integrity, fetched: new Date().toISOString() }, null, 2)}\n`,
+    );
     rmSync(dir, { recursive: true, force: true });
     renameSync(staging, dir);
     log(`node build: ${packed.name} ${version} in ${rel(dir)}`);
@@ -130,7 +138,10 @@ function smokeTest(node, version, cpu) {
   const run = spawnSync(node, ['-p', 'process.version + " " + process.arch'], { encoding: 'utf8' });
   const said = (run.stdout ?? '').trim();
   if (run.status !== 0 || said !== `${version} ${cpu}`) {
-    throw new NodeBuildError('smoke test', `${rel(node)} printed "${said}" (expected "${version} ${cpu}"): ${(run.stderr || String(run.error ?? '')).trim().slice(0, 500)}`);
+    throw new NodeBuildError(
+      'smoke test',
+      `${rel(node)} printed "${said}" (expected "${version} ${cpu}"): ${(run.stderr || String(run.error ?? '')).trim().slice(0, 500)}`,
+    );
   }
 }
 
@@ -139,7 +150,10 @@ function rel(path) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { check: { type: 'boolean', default: false }, cpu: { type: 'string', default: HOST_CPU } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { check: { type: 'boolean', default: false }, cpu: { type: 'string', default: HOST_CPU } },
+  });
   let failed = false;
   for (const major of positionals.length > 0 ? positionals.map(Number) : LAMBDA_MAJORS) {
     try {

@@ -28,7 +28,14 @@ import { ensureNodeBuild, ROOT } from './node-builds.mjs';
 /** Files whose running time is PyTorch's, not Node's (see above). */
 const TORCH_BOUND = ['test/cli/convert.test.ts', 'test/onnx/torch-export.test.ts', 'test/onnx/golden-onnx.test.ts'];
 /** Left out under the official builds; each entry is a vitest --exclude glob. */
-export const LEFT_OUT = ['test/arm64/**', ...TORCH_BOUND, 'test/web/demo.test.ts', 'test/web/report.test.ts', 'test/web/browser-mode.test.ts', 'test/package/**'];
+export const LEFT_OUT = [
+  'test/arm64/**',
+  ...TORCH_BOUND,
+  'test/web/demo.test.ts',
+  'test/web/report.test.ts',
+  'test/web/browser-mode.test.ts',
+  'test/package/**',
+];
 
 // MAJOR and --no-build are ours; everything else goes to vitest (a lone `--` is dropped).
 const [majorArg, ...rest] = process.argv.slice(2);

@@ -52,7 +52,7 @@ function jsonError(text: string): { status: number; code: string; body: string }
 }
 
 describe('local server edges', () => {
-  it('a missing chart is a 404 that does not name the server\'s folders', async () => {
+  it("a missing chart is a 404 that does not name the server's folders", async () => {
     const response = await fetch(`${server.url}/report/charts/x.svg`);
     expect(response.status).toBe(404);
     const text = await response.text();
@@ -61,7 +61,10 @@ describe('local server edges', () => {
   });
 
   it('POST //sm is the path "//sm" (no route), not the root route answered by Kim', async () => {
-    for (const [path, body] of [['//sm', { sent1: 'who wrote it', sent2: 'a young author wrote it' }], ['//kim', { input: 'a fine film' }]] as const) {
+    for (const [path, body] of [
+      ['//sm', { sent1: 'who wrote it', sent2: 'a young author wrote it' }],
+      ['//kim', { input: 'a fine film' }],
+    ] as const) {
       const response = await fetch(`${server.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
       const json = (await response.json()) as { error?: { code: string; message: string }; output?: unknown };
       expect(response.status, path).toBe(404);
@@ -91,7 +94,7 @@ describe('local server edges', () => {
   });
 
   it('slow headers (a byte every 50 ms) get a JSON 408 and the connection closes after the headers timeout', async () => {
-    const request = 'POST /kim HTTP/1.1\r\nHost: x\r\nX-Slow: ' + 'a'.repeat(200);
+    const request = `POST /kim HTTP/1.1\r\nHost: x\r\nX-Slow: ${'a'.repeat(200)}`;
     const { text, ms } = await raw([...request], 50);
     const answer = jsonError(text);
     expect(answer.status).toBe(408);

@@ -16,7 +16,16 @@ export async function bundleCli(): Promise<string> {
   const dir = join(ROOT, 'node_modules', '.cache', 'tinycnn-tests');
   mkdirSync(dir, { recursive: true });
   const out = join(dir, `cli-${process.pid}.mjs`);
-  await build({ entryPoints: [join(ROOT, 'src/cli/bin.ts')], bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', outfile: out, logLevel: 'silent' });
+  await build({
+    entryPoints: [join(ROOT, 'src/cli/bin.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outfile: out,
+    logLevel: 'silent',
+  });
   return out;
 }
 
@@ -89,17 +98,24 @@ export function serverPid(pid: number): number {
 }
 
 /** A keep-alive client that allows `sockets` requests in flight. */
-export function client(sockets: number): { post(url: string, body: string, headers?: Record<string, string>): Promise<{ status: number; body: string }>; close(): void } {
+export function client(sockets: number): {
+  post(url: string, body: string, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
+  close(): void;
+} {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
   return {
     post(url, body, headers = {}) {
       return new Promise((resolve, reject) => {
-        const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        });
+        const req = request(
+          url,
+          { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+            res.on('error', reject);
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });

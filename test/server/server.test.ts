@@ -68,7 +68,7 @@ describe('local server', () => {
     expect((await post('/kim', JSON.stringify({ input: 'still fine' }))).status).toBe(200);
   });
 
-  it('a body beyond Lambda\'s 6 MB payload limit is refused by the server itself', async () => {
+  it("a body beyond Lambda's 6 MB payload limit is refused by the server itself", async () => {
     const response = await post('/kim', 'x'.repeat(6 * 1024 * 1024 + 10)).catch((error: Error) => error);
     if (response instanceof Response) expect(response.status).toBe(413);
     else expect(response.message).toMatch(/fetch failed|socket|reset/i); // the connection is closed after the 413
@@ -89,7 +89,8 @@ describe('local server', () => {
   it('logs one REPORT line per invocation, Init Duration on the first only, parseable by src/cost', () => {
     const reports = logs.filter((l) => l.startsWith('REPORT '));
     expect(reports.length).toBeGreaterThanOrEqual(15);
-    const shape = /^REPORT RequestId: [0-9a-f-]{36}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB\t(Init Duration: \d+\.\d\d ms\t)?$/;
+    const shape =
+      /^REPORT RequestId: [0-9a-f-]{36}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB\t(Init Duration: \d+\.\d\d ms\t)?$/;
     reports.forEach((line, i) => {
       expect(line).toMatch(shape);
       expect(line.includes('Init Duration')).toBe(i === 0);
@@ -121,14 +122,17 @@ describe('tinycnn serve', () => {
     expect(await child.stop()).toBe(0);
   });
 
-  it('runs the server in a child with Lambda\'s heap flags that dies with its launcher, even on SIGKILL', async () => {
+  it("runs the server in a child with Lambda's heap flags that dies with its launcher, even on SIGKILL", async () => {
     const child = await startChild(cli, ['--port', '0', '--quiet', '--model', 'sm']);
     const worker = serverPid(child.child.pid!);
     expect(worker).not.toBe(child.child.pid);
-    expect(readFileSync(`/proc/${worker}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['--max-semi-space-size=6', '--max-old-space-size=116']));
+    expect(readFileSync(`/proc/${worker}/cmdline`, 'utf8').split('\0')).toEqual(
+      expect.arrayContaining(['--max-semi-space-size=6', '--max-old-space-size=116']),
+    );
     child.child.kill('SIGKILL');
     const deadline = Date.now() + 5000;
-    while (existsSync(`/proc/${worker}`) && !readFileSync(`/proc/${worker}/stat`, 'utf8').includes(') Z ') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (existsSync(`/proc/${worker}`) && !readFileSync(`/proc/${worker}/stat`, 'utf8').includes(') Z ') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(`/proc/${worker}`) && !readFileSync(`/proc/${worker}/stat`, 'utf8').includes(') Z ')).toBe(false);
   });
 
@@ -156,7 +160,11 @@ describe('npm start', () => {
     const probe = await startServer({ config: readConfig({ TINYCNN_MODEL: 'sm' }), port: 0, log: () => {} });
     const port = probe.port;
     await probe.close();
-    const npm = spawn('npm', ['start', '--', '--quiet', '--model', 'sm'], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const npm = spawn('npm', ['start', '--', '--quiet', '--model', 'sm'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
     await new Promise<void>((resolve, reject) => {
       let out = '';

@@ -16,7 +16,7 @@ describe('ptb tokenizer', () => {
     ["It's the actors' film; they're great.", "it 's the actors ' film ; they 're great ."],
     ['Mr. Smith, the U.S. and J. Doe', 'mr . smith , the u.s . and j . doe'],
     ['"Quoted" and \u201ccurly\u201d and ``ptb\'\'', '" quoted " and " curly " and " ptb "'],
-    ['\u2018single\u2019 and `back\'', "' single ' and ' back '"],
+    ["\u2018single\u2019 and `back'", "' single ' and ' back '"],
     ['50,000 people at 3:30, 1.5 hours: wow', '50,000 people at 3:30 , 1.5 hours : wow'],
     ['well-made and/or so-so \u2014 really\u2026 yes...', 'well-made and/or so-so -- really ... yes ...'],
     ["rock 'n' roll in the '70s, 'em, ol' o'clock", "rock 'n' roll in the '70s , 'em , ol' o'clock"],
@@ -36,8 +36,12 @@ describe('ptb tokenizer', () => {
   });
 
   it('maps its own detokenization back onto the treebank leaves', () => {
-    const leaves = split("The Rock is destined to be the 21st Century 's new `` Conan '' and that he 's going to make a splash even greater than Arnold Schwarzenegger , Jean-Claud Van Damme or Steven Segal .");
-    expect(detokenize(leaves)).toBe('The Rock is destined to be the 21st Century\'s new "Conan" and that he\'s going to make a splash even greater than Arnold Schwarzenegger, Jean-Claud Van Damme or Steven Segal.');
+    const leaves = split(
+      "The Rock is destined to be the 21st Century 's new `` Conan '' and that he 's going to make a splash even greater than Arnold Schwarzenegger , Jean-Claud Van Damme or Steven Segal .",
+    );
+    expect(detokenize(leaves)).toBe(
+      'The Rock is destined to be the 21st Century\'s new "Conan" and that he\'s going to make a splash even greater than Arnold Schwarzenegger, Jean-Claud Van Damme or Steven Segal.',
+    );
     expect(ptbTokens(detokenize(leaves))).toEqual(ptbTokens(leaves.join(' ')));
   });
 });

@@ -32,35 +32,47 @@ function history(run: string): { loss: number }[] {
 }
 
 describe.runIf(torch)('training recipe, small configuration', () => {
-  it('Kim CNN on 150 SST trees: loss goes down, the same command writes the same bytes', () => {
-    const args = ['--task', 'sst2', '--limit', '150', '--dev-limit', '100', '--epochs', '2', '--ema', '0.99', '--word-dropout', '0.1'];
-    python('train_kim.py', [...args, '--out', join(dir, 'kim-a')]);
-    python('train_kim.py', [...args, '--out', join(dir, 'kim-b')]);
-    const [first, second] = history('kim-a');
-    expect(second!.loss).toBeLessThan(first!.loss);
-    for (const file of ['model.pt', 'vocab.txt']) {
-      expect(readFileSync(join(dir, 'kim-a', file)).equals(readFileSync(join(dir, 'kim-b', file))), file).toBe(true);
-    }
-  }, TRAINING_TIMEOUT_MS);
+  it(
+    'Kim CNN on 150 SST trees: loss goes down, the same command writes the same bytes',
+    () => {
+      const args = ['--task', 'sst2', '--limit', '150', '--dev-limit', '100', '--epochs', '2', '--ema', '0.99', '--word-dropout', '0.1'];
+      python('train_kim.py', [...args, '--out', join(dir, 'kim-a')]);
+      python('train_kim.py', [...args, '--out', join(dir, 'kim-b')]);
+      const [first, second] = history('kim-a');
+      expect(second!.loss).toBeLessThan(first!.loss);
+      for (const file of ['model.pt', 'vocab.txt']) {
+        expect(readFileSync(join(dir, 'kim-a', file)).equals(readFileSync(join(dir, 'kim-b', file))), file).toBe(true);
+      }
+    },
+    TRAINING_TIMEOUT_MS,
+  );
 
-  it('SM CNN on 6 TrecQA questions: loss goes down, the same command writes the same bytes', () => {
-    const args = ['--limit', '6', '--epochs', '2', '--lr', '1e-3'];
-    python('train_sm.py', [...args, '--out', join(dir, 'sm-a')]);
-    python('train_sm.py', [...args, '--out', join(dir, 'sm-b')]);
-    const [first, second] = history('sm-a');
-    expect(second!.loss).toBeLessThan(first!.loss);
-    for (const file of ['model.pt', 'vocab.txt', 'ext_feats.json']) {
-      expect(readFileSync(join(dir, 'sm-a', file)).equals(readFileSync(join(dir, 'sm-b', file))), file).toBe(true);
-    }
-  }, TRAINING_TIMEOUT_MS);
+  it(
+    'SM CNN on 6 TrecQA questions: loss goes down, the same command writes the same bytes',
+    () => {
+      const args = ['--limit', '6', '--epochs', '2', '--lr', '1e-3'];
+      python('train_sm.py', [...args, '--out', join(dir, 'sm-a')]);
+      python('train_sm.py', [...args, '--out', join(dir, 'sm-b')]);
+      const [first, second] = history('sm-a');
+      expect(second!.loss).toBeLessThan(first!.loss);
+      for (const file of ['model.pt', 'vocab.txt', 'ext_feats.json']) {
+        expect(readFileSync(join(dir, 'sm-a', file)).equals(readFileSync(join(dir, 'sm-b', file))), file).toBe(true);
+      }
+    },
+    TRAINING_TIMEOUT_MS,
+  );
 
-  it('a trained run ships through tinycnn convert + vectors convert and serves PyTorch\'s labels', () => {
-    python('ship.py', [join(dir, 'kim-a'), 'kim-smoke', '--out-weights', join(dir, 'weights'), '--out-data', join(dir, 'predictions')]);
-    const pytorch = JSON.parse(readFileSync(join(dir, 'predictions', 'kim-smoke.test.json'), 'utf8'));
-    const classifier = loadTextClassifier({ weights: join(dir, 'weights', 'kim-smoke.safetensors'), vectors: join(dir, 'weights', 'kim-smoke.tcv') });
-    const set = readEvalSet(readFileSync(join(repoRoot, 'data', 'sst', 'test.txt'), 'utf8'), 'test.txt', { task: 'sst2' }) as ClassificationSet;
-    const report = evaluateClassifier(classifier, set, pytorch.rows);
-    expect(report.pytorch).toMatchObject({ compared: 1821, differ: 0, tokensDiffer: 0 });
-    expect(report.accuracy).toBe(pytorch.accuracy);
-  }, TRAINING_TIMEOUT_MS);
+  it(
+    "a trained run ships through tinycnn convert + vectors convert and serves PyTorch's labels",
+    () => {
+      python('ship.py', [join(dir, 'kim-a'), 'kim-smoke', '--out-weights', join(dir, 'weights'), '--out-data', join(dir, 'predictions')]);
+      const pytorch = JSON.parse(readFileSync(join(dir, 'predictions', 'kim-smoke.test.json'), 'utf8'));
+      const classifier = loadTextClassifier({ weights: join(dir, 'weights', 'kim-smoke.safetensors'), vectors: join(dir, 'weights', 'kim-smoke.tcv') });
+      const set = readEvalSet(readFileSync(join(repoRoot, 'data', 'sst', 'test.txt'), 'utf8'), 'test.txt', { task: 'sst2' }) as ClassificationSet;
+      const report = evaluateClassifier(classifier, set, pytorch.rows);
+      expect(report.pytorch).toMatchObject({ compared: 1821, differ: 0, tokensDiffer: 0 });
+      expect(report.accuracy).toBe(pytorch.accuracy);
+    },
+    TRAINING_TIMEOUT_MS,
+  );
 });

@@ -81,13 +81,20 @@ describe('convert: filters', () => {
     const s = await convertVectors(input, tmp.path('vocab.tcv'), { vocab });
     expect(s.count).toBe(4);
     expect(s.filtered).toBe(WORDS.length - 4);
-    expectStoreHolds(tmp.path('vocab.tcv'), LIST.filter(([w]) => vocab.has(w) || w === '<unk>'));
+    expectStoreHolds(
+      tmp.path('vocab.tcv'),
+      LIST.filter(([w]) => vocab.has(w) || w === '<unk>'),
+    );
     const both = await convertVectors(input, tmp.path('vocab-top.tcv'), { vocab, top: 5 });
     expect(both.count).toBe(1);
   });
 
   it('duplicates keep their first vector', async () => {
-    const list: Entry[] = [['a', vec(1, 2)], ['b', vec(2, 2)], ['a', vec(3, 2)]];
+    const list: Entry[] = [
+      ['a', vec(1, 2)],
+      ['b', vec(2, 2)],
+      ['a', vec(3, 2)],
+    ];
     const s = await convertVectors(tmp.write('dup.txt', gloveText(list)), tmp.path('dup.tcv'));
     expect(s.duplicates).toBe(1);
     expectStoreHolds(tmp.path('dup.tcv'), list.slice(0, 2));
@@ -98,7 +105,10 @@ describe('convert: bad inputs are typed errors, and leave no output behind', () 
   it('truncated word2vec binary and text', async () => {
     const bin = word2vecBinary(LIST, DIM);
     const cut = tmp.write('cut.bin', bin.subarray(0, bin.length - 10));
-    await expect(convertVectors(cut, tmp.path('cut.tcv'))).rejects.toMatchObject({ code: 'VECTORS_INPUT_INVALID', message: expect.stringMatching(/truncated/) });
+    await expect(convertVectors(cut, tmp.path('cut.tcv'))).rejects.toMatchObject({
+      code: 'VECTORS_INPUT_INVALID',
+      message: expect.stringMatching(/truncated/),
+    });
     expect(() => statSync(tmp.path('cut.tcv'))).toThrow();
     const fewer = tmp.write('fewer.bin', word2vecBinary(LIST, DIM, { count: WORDS.length + 5 }));
     await expect(convertVectors(fewer, tmp.path('fewer.tcv'))).rejects.toThrow(/header promises 17 words, file ends after 12/);
@@ -109,7 +119,9 @@ describe('convert: bad inputs are typed errors, and leave no output behind', () 
   it('bad lines name the line; unknown formats say so', async () => {
     const lines = gloveText(LIST).split('\n');
     lines[3] = lines[3].replace(/ \S+$/, ' nan?');
-    await expect(convertVectors(tmp.write('badval.txt', lines.join('\n')), tmp.path('x.tcv'))).rejects.toThrow(/line 4: value 6 "nan\?" is not a finite number/);
+    await expect(convertVectors(tmp.write('badval.txt', lines.join('\n')), tmp.path('x.tcv'))).rejects.toThrow(
+      /line 4: value 6 "nan\?" is not a finite number/,
+    );
     lines[3] = 'short 1 2';
     await expect(convertVectors(tmp.write('short.txt', lines.join('\n')), tmp.path('x.tcv'))).rejects.toThrow(/line 4: 2 values after the word, expected 6/);
     await expect(convertVectors(tmp.write('prose.txt', 'Hello world.\nThis is prose.\n'), tmp.path('x.tcv'))).rejects.toThrow(/unrecognized format/);
@@ -145,7 +157,12 @@ describe('tinycnn vectors CLI', () => {
   });
 
   it('errors: one line on stderr, non-zero exit', async () => {
-    for (const [argv, code] of [[['lookup', '--vectors', tmp.path('missing.tcv'), 'x'], 1], [['convert', 'only-one'], 2], [['frobnicate'], 2], [['convert', 'a', 'b', '--dtype', 'f8'], 2]] as const) {
+    for (const [argv, code] of [
+      [['lookup', '--vectors', tmp.path('missing.tcv'), 'x'], 1],
+      [['convert', 'only-one'], 2],
+      [['frobnicate'], 2],
+      [['convert', 'a', 'b', '--dtype', 'f8'], 2],
+    ] as const) {
       const c = capture();
       expect(await runVectors([...argv])).toBe(code);
       const { err } = c.done();
@@ -159,8 +176,20 @@ describe('streaming: memory does not grow with the input', () => {
   let cli: string;
   beforeAll(async () => {
     await build({
-      stdin: { contents: "import { runVectors } from './src/cli/vectors.ts'; process.exitCode = await runVectors(process.argv.slice(2)); process.on('exit', () => process.stderr.write('maxrss ' + process.resourceUsage().maxRSS + '\\n'));", resolveDir: process.cwd(), sourcefile: 'cli.ts', loader: 'ts' },
-      bundle: true, splitting: true, platform: 'node', format: 'esm', packages: 'external', outdir: join(tmp.dir, 'cli'), logLevel: 'warning',
+      stdin: {
+        contents:
+          "import { runVectors } from './src/cli/vectors.ts'; process.exitCode = await runVectors(process.argv.slice(2)); process.on('exit', () => process.stderr.write('maxrss ' + process.resourceUsage().maxRSS + '\\n'));",
+        resolveDir: process.cwd(),
+        sourcefile: 'cli.ts',
+        loader: 'ts',
+      },
+      bundle: true,
+      splitting: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      outdir: join(tmp.dir, 'cli'),
+      logLevel: 'warning',
     });
     cli = join(tmp.dir, 'cli', 'stdin.js');
   });

@@ -24,7 +24,12 @@ const WORDS = Array.from({ length: 3000 }, (_, i) => (i % 11 === 0 ? `mot-${i}-�
 const DIM = 8;
 let good: Uint8Array;
 let h: StoreHeader;
-const MODES: [string, StoreFileOptions][] = [['memory', { mode: 'memory' }], ['paged', {}], ['paged, resident index', { residentIndexBytes: 1 << 20 }], ['paged, no cache', { cacheBytes: 0 }]];
+const MODES: [string, StoreFileOptions][] = [
+  ['memory', { mode: 'memory' }],
+  ['paged', {}],
+  ['paged, resident index', { residentIndexBytes: 1 << 20 }],
+  ['paged, no cache', { cacheBytes: 0 }],
+];
 
 beforeAll(async () => {
   const w = await StoreWriter.create(tmp.path('good.tcv'), { dim: DIM, dtype: 'f16' });
@@ -64,7 +69,11 @@ describe('one damaged word offset', () => {
     new DataView(bytes.buffer).setUint32(offsetAt(1400), 0xfffffb50, true); // the reproduction: far past the pool
     const path = tmp.write('offset.tcv', bytes);
     for (const [mode, options] of MODES) expect(outcome(path, options), mode).toBe('refused');
-    for (const args of [['vectors', 'info', path], ['vectors', 'convert', path, tmp.path('out.tcv')], ['vectors', 'info', '--verify', path]]) {
+    for (const args of [
+      ['vectors', 'info', path],
+      ['vectors', 'convert', path, tmp.path('out.tcv')],
+      ['vectors', 'info', '--verify', path],
+    ]) {
       const run = tinycnn(args);
       expect(run.status, args.join(' ')).toBe(1);
       expect(run.stderr).toMatch(/offset\.tcv: index page \d+ \(bytes \[\d+, \d+\): [^)]*word offsets[^)]*\) fails its checksum/);
@@ -73,7 +82,13 @@ describe('one damaged word offset', () => {
   });
 
   it('sealed over (checksums recomputed): a typed error naming the word row, never a hang or a RangeError', () => {
-    for (const [row, value] of [[1400, 0xfffffb50], [1400, 7], [2999, 0x7fffffff], [3000, h.poolBytes - 1], [1, 0]] as const) {
+    for (const [row, value] of [
+      [1400, 0xfffffb50],
+      [1400, 7],
+      [2999, 0x7fffffff],
+      [3000, h.poolBytes - 1],
+      [1, 0],
+    ] as const) {
       const bytes = good.slice();
       new DataView(bytes.buffer).setUint32(offsetAt(row), value, true);
       const path = tmp.write(`sealed-${row}-${value}.tcv`, reseal(bytes));
@@ -95,7 +110,9 @@ describe('one damaged word offset', () => {
           error = e;
         }
         expect(error, `${mode}, offsets[${row}] = ${value}`).toBeInstanceOf(VectorStoreError);
-        expect((error as Error).message).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: word row ${row - 1} has bad offsets|word row ${row} has bad offsets`));
+        expect((error as Error).message).toMatch(
+          new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: word row ${row - 1} has bad offsets|word row ${row} has bad offsets`),
+        );
         store.close();
       }
       const run = tinycnn(['vectors', 'convert', path, tmp.path('out2.tcv')]);
@@ -124,7 +141,13 @@ describe('single-byte damage anywhere in the index region never makes a word sil
 
 describe('the index page checksums cover every byte from the hash table to the end of the file', () => {
   it('pages tile [tableOffset, pageCrcOffset) without gap or overlap, for many shapes', () => {
-    for (const [count, dim, dtype, slots, meta, pool] of [[0, 1, 'f32', 8, 0, 0], [1, 3, 'f16', 8, 17, 1], [12, 4, 'f32', 32, 0, 57], [3000, 8, 'f16', 8192, 40, 15_001], [10_000, 300, 'f16', 32768, 300, 47_123]] as const) {
+    for (const [count, dim, dtype, slots, meta, pool] of [
+      [0, 1, 'f32', 8, 0, 0],
+      [1, 3, 'f16', 8, 17, 1],
+      [12, 4, 'f32', 32, 0, 57],
+      [3000, 8, 'f16', 8192, 40, 15_001],
+      [10_000, 300, 'f16', 32768, 300, 47_123],
+    ] as const) {
       const L = layout(dtype, dim, count, slots, meta, pool);
       let at = L.tableOffset;
       for (let p = 0; p < L.indexPages; p++) {
@@ -152,7 +175,9 @@ describe('the index page checksums cover every byte from the hash table to the e
       bytes[at] ^= 0x10;
       writeFileSync(path, bytes);
       for (const options of [{ mode: 'memory' as const }, { cacheBytes: 0 }]) {
-        expect(() => openEmbeddedStore(path, options).lookup(['the', 'good', 'movie', 'café', '<unk>', '😀', 'absent']), `byte ${at}`).toThrow(VectorStoreError);
+        expect(() => openEmbeddedStore(path, options).lookup(['the', 'good', 'movie', 'café', '<unk>', '😀', 'absent']), `byte ${at}`).toThrow(
+          VectorStoreError,
+        );
       }
     }
   });

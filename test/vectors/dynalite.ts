@@ -17,29 +17,34 @@ export async function startDynalite(): Promise<Dynalite> {
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections?.();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
   };
 }
 
 /** An SDK client with dummy credentials and no SDK-level retries (the code under test retries). */
 export function client(endpoint: string, maxAttempts = 1): DynamoDBClient {
   return new DynamoDBClient({
-    endpoint, region: 'us-east-1', maxAttempts,
+    endpoint,
+    region: 'us-east-1',
+    maxAttempts,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
 }
 
 /** Creates a table with castorini's key schema (word: S). */
 export async function createTable(c: DynamoDBClient, name: string): Promise<void> {
-  await c.send(new CreateTableCommand({
-    TableName: name,
-    AttributeDefinitions: [{ AttributeName: 'word', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'word', KeyType: 'HASH' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  }));
+  await c.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: 'word', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'word', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
 }
 
 /** Writes items 25 at a time (straight SDK calls, for fixtures). */

@@ -29,14 +29,22 @@ beforeAll(async () => {
   proxy = await startFaultProxy(db.endpoint);
   seed = client(db.endpoint, 3);
   await createTable(seed, 'list');
-  await putItems(seed, 'list', WORDS.map((w) => castoriniItem(w, TRUTH.get(w)!)));
+  await putItems(
+    seed,
+    'list',
+    WORDS.map((w) => castoriniItem(w, TRUTH.get(w)!)),
+  );
   await createTable(seed, 'compact');
   // every other word f16, the rest f32; one without the dtype attribute
-  await putItems(seed, 'compact', WORDS.map((w, i) => {
-    const item = encodeItem(w, TRUTH.get(w)!, 'compact', i % 2 ? 'f16' : 'f32');
-    if (i === 2) delete item.dtype;
-    return item;
-  }));
+  await putItems(
+    seed,
+    'compact',
+    WORDS.map((w, i) => {
+      const item = encodeItem(w, TRUTH.get(w)!, 'compact', i % 2 ? 'f16' : 'f32');
+      if (i === 2) delete item.dtype;
+      return item;
+    }),
+  );
   await createTable(seed, 'withunk');
   await putItems(seed, 'withunk', [castoriniItem('<unk>', UNK), castoriniItem('good', TRUTH.get('w1')!)]);
   await createTable(seed, 'bad');
@@ -64,9 +72,14 @@ beforeEach(() => {
 
 function store(table: string, options: Partial<DynamoDbStoreOptions> = {}): DynamoDbStore {
   const s = createDynamoDbStore({
-    table, dim: DIM, endpoint: proxy.endpoint, region: 'us-east-1',
+    table,
+    dim: DIM,
+    endpoint: proxy.endpoint,
+    region: 'us-east-1',
     clientConfig: { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
-    baseDelayMs: 1, maxDelayMs: 20, ...options,
+    baseDelayMs: 1,
+    maxDelayMs: 20,
+    ...options,
   });
   stores.push(s);
   return s;
@@ -113,7 +126,7 @@ describe('layouts', () => {
     expect(d).toEqual(half(TRUTH.get('w3')!));
   });
 
-  it('unknown words get the table\'s <unk> vector when it has one (fetched once)', async () => {
+  it("unknown words get the table's <unk> vector when it has one (fetched once)", async () => {
     const s = store('withunk');
     const r1 = await s.embed(['good', 'zzz']);
     expect(rows(r1.matrix, 2)[1]).toEqual(UNK);
@@ -255,7 +268,8 @@ describe('faults: retry, succeed, or fail clearly within the deadline', () => {
 
   it('a response that answers for the wrong key, or with a bent vector, is an error', async () => {
     proxy.plan = () => ({
-      kind: 'rewrite', fn: (r) => {
+      kind: 'rewrite',
+      fn: (r) => {
         const items = r.Responses.list;
         items[0].word.S = 'w399'; // an item for a key nobody asked for
         return r;
@@ -263,21 +277,24 @@ describe('faults: retry, succeed, or fail clearly within the deadline', () => {
     });
     expect((await failure(store('list', { unkWord: null }).embed(['w1', 'w2']))).message).toMatch(/not requested \("w399"\)/);
     proxy.plan = () => ({
-      kind: 'rewrite', fn: (r) => {
+      kind: 'rewrite',
+      fn: (r) => {
         r.Responses.list[0].vector.L.pop();
         return r;
       },
     });
     expect((await failure(store('list', { unkWord: null }).embed(['w1']))).code).toBe('VECTORS_CORRUPT');
     proxy.plan = () => ({
-      kind: 'rewrite', fn: (r) => {
+      kind: 'rewrite',
+      fn: (r) => {
         r.Responses.list[0].vector.L[7].N = 'NaN';
         return r;
       },
     });
     expect((await failure(store('list', { unkWord: null }).embed(['w1']))).message).toMatch(/element 7 is not a finite float32/);
     proxy.plan = () => ({
-      kind: 'rewrite', fn: (r) => {
+      kind: 'rewrite',
+      fn: (r) => {
         r.UnprocessedKeys = { list: { Keys: [{ word: { S: 'w123' } }] } };
         return r;
       },
@@ -287,7 +304,7 @@ describe('faults: retry, succeed, or fail clearly within the deadline', () => {
 
   it('chaos: random faults on every call; each result is exactly right or a typed error, always within the deadline', async () => {
     let state = 12345;
-    const rand = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
     proxy.plan = () => {
       const x = rand();
       if (x < 0.15) return { kind: 'throttle' };

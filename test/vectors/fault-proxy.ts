@@ -118,10 +118,11 @@ export async function startFaultProxy(target: string, plan: Plan = () => ({ kind
       proxy.calls = [];
       counts.clear();
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 
   const forward = (req: IncomingMessage, body: Json): Promise<{ status: number; headers: Record<string, string>; json: Json }> =>
@@ -184,9 +185,7 @@ export async function startFaultProxy(target: string, plan: Plan = () => ({ kind
           }
           case 'unprocessed': {
             const { forward: part, rest } = split(op, body, fault.keep);
-            const r = Object.keys(part.RequestItems).length
-              ? await forward(req, part)
-              : { status: 200, json: op === 'BatchGetItem' ? { Responses: {} } : {} };
+            const r = Object.keys(part.RequestItems).length ? await forward(req, part) : { status: 200, json: op === 'BatchGetItem' ? { Responses: {} } : {} };
             if (op === 'BatchGetItem') r.json.UnprocessedKeys = rest;
             else r.json.UnprocessedItems = rest;
             return reply(r.status, r.json);

@@ -8,7 +8,11 @@ export function vec(seed: number, dim: number): Float32Array {
   const v = new Float32Array(dim);
   let s = (seed * 2654435761) >>> 0 || 1;
   for (let j = 0; j < dim; j++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     v[j] = (s / 2 ** 32) * 2 - 1;
   }
   return v;
@@ -36,7 +40,7 @@ function line(w: string, v: Float32Array, trailing: string): string {
 }
 
 export function word2vecText(list: Entry[], dim: number, eol = '\n'): string {
-  return `${list.length} ${dim}${eol}` + list.map(([w, v]) => line(w, v, ' ') + eol).join('');
+  return `${list.length} ${dim}${eol}${list.map(([w, v]) => line(w, v, ' ') + eol).join('')}`;
 }
 
 export function gloveText(list: Entry[], eol = '\n', finalNewline = true): string {

@@ -32,7 +32,9 @@ function serve(files: Record<string, Uint8Array>, ranges = true): Promise<{ url:
     if (range === undefined) return res.writeHead(200, { 'Content-Length': body.length }).end(body);
     res.writeHead(206, { 'Content-Range': `bytes ${range[0]}-${range[1]}/${body.length}` }).end(body.subarray(range[0], range[1] + 1));
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, requests })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, requests })),
+  );
 }
 
 describe('a .tcv store over HTTP Range requests', () => {
@@ -84,13 +86,17 @@ describe('a .tcv store over HTTP Range requests', () => {
     await expect(openHttpVectorStore(`${http.url}/sm.tcv`, { pageBytes: 3000 })).rejects.toMatchObject({ code: 'VECTORS_ARGS' });
   });
 
-  it("a pipeline on it answers classifyAsync; classify() says the store is asynchronous", async () => {
+  it('a pipeline on it answers classifyAsync; classify() says the store is asynchronous', async () => {
     const kim = SHIPPED_MODELS.kim;
     const served = await serve({ 'kim.tcv': readFileSync(join(repoRoot, kim.vectors)) });
     try {
       const vectors = await openHttpVectorStore(`${served.url}/kim.tcv`);
       const classifier = loadTextClassifier({ weights: readFileSync(join(repoRoot, kim.weights)), vectors, backend: 'js' });
-      const local = loadTextClassifier({ weights: readFileSync(join(repoRoot, kim.weights)), vectors: openEmbeddedStore(join(repoRoot, kim.vectors)), backend: 'js' });
+      const local = loadTextClassifier({
+        weights: readFileSync(join(repoRoot, kim.weights)),
+        vectors: openEmbeddedStore(join(repoRoot, kim.vectors)),
+        backend: 'js',
+      });
       const text = 'a gripping , funny and heartfelt film';
       expect(await classifier.classifyAsync(text)).toEqual(local.classify(text));
       expect(() => classifier.classify(text)).toThrow(expect.objectContaining({ code: 'STORE_IS_ASYNC' }));

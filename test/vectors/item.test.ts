@@ -29,7 +29,11 @@ describe('items', () => {
 
   it('round trip in every layout', () => {
     const v = vec(1, 50);
-    for (const [layout, dtype] of [['list', undefined], ['compact', 'f32'], ['compact', 'f16']] as const) {
+    for (const [layout, dtype] of [
+      ['list', undefined],
+      ['compact', 'f32'],
+      ['compact', 'f16'],
+    ] as const) {
       const out = new Float32Array(60);
       decodeItem(encodeItem('w', v, layout, dtype), 50, out, 5, 'dynamodb:t');
       const got = out.subarray(5, 55);

@@ -13,7 +13,7 @@ import { reseal } from './reseal.js';
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-const WORDS = ['the', 'good', 'movie', 'café', 'naïve', '日本語', 'n\'t', ',', 'Good', 'a b', '<unk>', '😀'];
+const WORDS = ['the', 'good', 'movie', 'café', 'naïve', '日本語', "n't", ',', 'Good', 'a b', '<unk>', '😀'];
 
 async function write(name: string, list: Entry[], dim: number, dtype: 'f32' | 'f16' = 'f32', meta?: Record<string, string>) {
   const w = await StoreWriter.create(tmp.path(name), { dim, dtype, meta });
@@ -75,7 +75,11 @@ describe('embedded store round trip', () => {
     expect(row(2)).toEqual(Array.from(list[2][1]));
     expect(row(5)).toEqual(row(0));
     // without <unk>: zeros, also when the output buffer held garbage
-    await write('c.tcv', list.filter(([w]) => w !== '<unk>'), 5);
+    await write(
+      'c.tcv',
+      list.filter(([w]) => w !== '<unk>'),
+      5,
+    );
     const plain = openEmbeddedStore(tmp.path('c.tcv'));
     const out = new Float32Array(10).fill(9);
     const e = await plain.embed(['nope', 'the'], { out });
@@ -115,7 +119,12 @@ describe('embedded store round trip', () => {
 
   it('paged mode reads only the header at open, then pages on demand, and keeps them', async () => {
     const words = Array.from({ length: 20000 }, (_, i) => `p${i}`);
-    await write('paged.tcv', words.map((w, i) => [w, vec(i, 16)]), 16, 'f16');
+    await write(
+      'paged.tcv',
+      words.map((w, i) => [w, vec(i, 16)]),
+      16,
+      'f16',
+    );
     const store = openEmbeddedStore(tmp.path('paged.tcv'));
     expect(store.pagesRead).toBe(2); // offsets[0] and offsets[count], checked at open
     store.lookup(['p1', 'p19999', 'nope']);
@@ -132,7 +141,11 @@ describe('embedded store round trip', () => {
 
   it('many words: hash table grows, every word found, absent words not', async () => {
     const words = Array.from({ length: 5000 }, (_, i) => `w${i}`);
-    await write('big.tcv', words.map((w, i) => [w, vec(i, 2)]), 2);
+    await write(
+      'big.tcv',
+      words.map((w, i) => [w, vec(i, 2)]),
+      2,
+    );
     const store = openEmbeddedStore(tmp.path('big.tcv'), { mode: 'paged' });
     words.forEach((w, i) => expect(store.indexOf(w)).toBe(i));
     for (let i = 5000; i < 6000; i++) expect(store.indexOf(`w${i}`)).toBe(-1);
@@ -151,10 +164,32 @@ describe('embedded store round trip', () => {
 describe('half precision conversion matches numpy', () => {
   const numpy = requires('half precision against numpy', 'numpy');
   it.runIf(numpy)('round to nearest even, subnormals, overflow, signed zero', () => {
-    const values = [0, 1, -1, 0.1, 1 / 3, 65504, 65519.99, 65520, 1e6, -1e6, 2 ** -24, 2 ** -25, 2 ** -25 * 1.0000001,
-      3 * 2 ** -26, 2 ** -14, 2 ** -14 - 2 ** -25, 1 + 2 ** -11, 1 + 3 * 2 ** -11, 1 + 2 ** -11 + 2 ** -40, 0.25, -0.2499999,
-      ...Array.from(vec(7, 200), (x) => x * 3)];
-    const py = 'import json,sys,numpy as np; v=json.loads(sys.stdin.read()); print(json.dumps(np.array(v,dtype=np.float64).astype(np.float16).view(np.uint16).tolist()))';
+    const values = [
+      0,
+      1,
+      -1,
+      0.1,
+      1 / 3,
+      65504,
+      65519.99,
+      65520,
+      1e6,
+      -1e6,
+      2 ** -24,
+      2 ** -25,
+      2 ** -25 * 1.0000001,
+      3 * 2 ** -26,
+      2 ** -14,
+      2 ** -14 - 2 ** -25,
+      1 + 2 ** -11,
+      1 + 3 * 2 ** -11,
+      1 + 2 ** -11 + 2 ** -40,
+      0.25,
+      -0.2499999,
+      ...Array.from(vec(7, 200), (x) => x * 3),
+    ];
+    const py =
+      'import json,sys,numpy as np; v=json.loads(sys.stdin.read()); print(json.dumps(np.array(v,dtype=np.float64).astype(np.float16).view(np.uint16).tolist()))';
     const want = JSON.parse(execFileSync(PYTHON, ['-c', py], { input: JSON.stringify(values), encoding: 'utf8' })) as number[];
     expect(values.map(toHalfBits)).toEqual(want);
   });
@@ -177,7 +212,11 @@ describe('corrupt and truncated files -> typed errors naming the file', () => {
       const p = tmp.write(`cut${cut}.tcv`, good.subarray(0, cut));
       for (const mode of ['memory', 'paged'] as const) {
         let err: unknown;
-        try { openEmbeddedStore(p, { mode }); } catch (e) { err = e; }
+        try {
+          openEmbeddedStore(p, { mode });
+        } catch (e) {
+          err = e;
+        }
         expect(err, `cut at ${cut}`).toBeInstanceOf(VectorStoreError);
         expect((err as VectorStoreError).code).toBe('VECTORS_CORRUPT');
         expect((err as Error).message).toContain(p);
@@ -225,7 +264,9 @@ describe('corrupt and truncated files -> typed errors naming the file', () => {
     const b = Buffer.from(good);
     b[h.tableOffset + 4] ^= 0x01;
     const p = tmp.write('table.tcv', b);
-    expect(() => openEmbeddedStore(p, { mode: 'memory' })).toThrow(/table\.tcv: index page 0 \(bytes \[\d+, \d+\): hash table, word offsets, row checksums, words\) fails its checksum/);
+    expect(() => openEmbeddedStore(p, { mode: 'memory' })).toThrow(
+      /table\.tcv: index page 0 \(bytes \[\d+, \d+\): hash table, word offsets, row checksums, words\) fails its checksum/,
+    );
     expect(() => openEmbeddedStore(p, { residentIndexBytes: 1 << 20 })).toThrow(/index page 0 .* fails its checksum/);
     expect(() => openEmbeddedStore(p)).toThrow(/index page 0 .* fails its checksum/); // paged: the open reads offsets[0], on that page
     const c = Buffer.from(good);

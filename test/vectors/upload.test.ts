@@ -16,7 +16,10 @@ import { entries, tempDir, word2vecBinary, type Entry } from './fixtures.js';
 
 const DIM = 32;
 const N = 530; // 21.2 batches of 25
-const LIST: Entry[] = entries(Array.from({ length: N }, (_, i) => `word${i}`), DIM);
+const LIST: Entry[] = entries(
+  Array.from({ length: N }, (_, i) => `word${i}`),
+  DIM,
+);
 const tmp = tempDir();
 let db: Dynalite;
 let proxy: FaultProxy;
@@ -46,8 +49,14 @@ beforeEach(() => {
 });
 
 const options = (table: string, extra: Partial<UploadOptions> = {}): UploadOptions => ({
-  table, endpoint: proxy.endpoint, region: 'us-east-1', create: true, baseDelayMs: 1, maxDelayMs: 10,
-  clientConfig: { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }, ...extra,
+  table,
+  endpoint: proxy.endpoint,
+  region: 'us-east-1',
+  create: true,
+  baseDelayMs: 1,
+  maxDelayMs: 10,
+  clientConfig: { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+  ...extra,
 });
 
 async function scanWords(table: string): Promise<Set<string>> {
@@ -63,8 +72,14 @@ async function scanWords(table: string): Promise<Set<string>> {
 
 async function expectTableHolds(table: string, f16: boolean) {
   expect((await scanWords(table)).size).toBe(N);
-  const store = createDynamoDbStore({ table, dim: DIM, endpoint: db.endpoint, region: 'us-east-1', unkWord: null,
-    clientConfig: { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } } });
+  const store = createDynamoDbStore({
+    table,
+    dim: DIM,
+    endpoint: db.endpoint,
+    region: 'us-east-1',
+    unkWord: null,
+    clientConfig: { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+  });
   const picked = LIST.filter((_, i) => i % 7 === 0);
   const r = await store.embed(picked.map(([w]) => w));
   picked.forEach(([, v], i) => {
@@ -98,7 +113,8 @@ describe('upload', () => {
   });
 
   it('UnprocessedItems and throttling are retried until every item is stored', async () => {
-    proxy.plan = ({ op, n }) => (op !== 'BatchWriteItem' ? { kind: 'pass' } : n % 3 === 0 ? { kind: 'unprocessed', keep: 10 } : n % 5 === 1 ? { kind: 'throttle' } : { kind: 'pass' });
+    proxy.plan = ({ op, n }) =>
+      op !== 'BatchWriteItem' ? { kind: 'pass' } : n % 3 === 0 ? { kind: 'unprocessed', keep: 10 } : n % 5 === 1 ? { kind: 'throttle' } : { kind: 'pass' };
     const s = await uploadVectors(input, options('flaky'));
     expect(s.completed).toBe(true);
     expect(s.retries).toBeGreaterThan(5);
@@ -107,9 +123,16 @@ describe('upload', () => {
 
   it('resumes after an interruption (abort signal) from the checkpoint', async () => {
     const stop = new AbortController();
-    const first = await uploadVectors(input, options('resume', {
-      concurrency: 2, onProgress: (p) => { if (p.done >= 200) stop.abort(); }, signal: stop.signal,
-    }));
+    const first = await uploadVectors(
+      input,
+      options('resume', {
+        concurrency: 2,
+        onProgress: (p) => {
+          if (p.done >= 200) stop.abort();
+        },
+        signal: stop.signal,
+      }),
+    );
     expect(first.completed).toBe(false);
     expect(first.done).toBeGreaterThanOrEqual(200);
     expect(first.done).toBeLessThan(N);
@@ -127,7 +150,8 @@ describe('upload', () => {
   it('a hard failure mid-way keeps the checkpoint; the re-run resumes; a mismatching run is refused', async () => {
     proxy.plan = ({ op, n }) => (op === 'BatchWriteItem' && n === 9 ? { kind: 'validation' } : { kind: 'pass' });
     await expect(uploadVectors(input, options('crash', { concurrency: 1 }))).rejects.toMatchObject({
-      code: 'VECTORS_UNAVAILABLE', message: expect.stringMatching(/BatchWriteItem failed .*ValidationException/),
+      code: 'VECTORS_UNAVAILABLE',
+      message: expect.stringMatching(/BatchWriteItem failed .*ValidationException/),
     });
     const ckpt = `${input}.upload-crash.json`;
     const saved = JSON.parse(readFileSync(ckpt, 'utf8'));

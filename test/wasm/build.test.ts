@@ -51,6 +51,7 @@ describe('kernel build', () => {
   });
 
   it('the ;;@repeat macro expands with its index, nested', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the macro's own ${...} syntax, not a template
     const text = ';;@repeat I 0 2\n;;@repeat J 0 I+1\nx ${10 * I + J}\n;;@end J\n;;@end I';
     expect(preprocess(text, 'simd').trim().split('\n')).toEqual(['x 0', 'x 10', 'x 11']);
   });

@@ -45,7 +45,17 @@ function firstDifference(got: Uint32Array, want: Uint32Array): number {
 }
 
 const DENSE: [number, number][] = [
-  [1, 1], [1, 4], [2, 200], [6, 300], [7, 3], [8, 8], [9, 5], [13, 301], [200, 200], [200, 204], [17, 2],
+  [1, 1],
+  [1, 4],
+  [2, 200],
+  [6, 300],
+  [7, 3],
+  [8, 8],
+  [9, 5],
+  [13, 301],
+  [200, 200],
+  [200, 204],
+  [17, 2],
 ];
 const CONV: { filters: number; channels: number; k: number; dim: number }[] = [
   { filters: 100, channels: 1, k: 3, dim: 300 },

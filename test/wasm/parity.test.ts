@@ -70,82 +70,83 @@ const observed: Record<string, number> = {}; // worst ratio per flavour and op, 
 const note = (key: string, ratio: number) => (observed[key] = Math.max(observed[key] ?? 0, ratio));
 afterAll(() => console.log(`worst error / allowed: ${JSON.stringify(observed)}`));
 
-for (const flavour of FLAVOURS) for (const conv of ['direct', 'winograd'] as ConvAlgorithm[]) {
-  describe(`${flavour} ${conv} vs js`, () => {
-    const wasm = createWasmBackend({ flavour, conv });
+for (const flavour of FLAVOURS)
+  for (const conv of ['direct', 'winograd'] as ConvAlgorithm[]) {
+    describe(`${flavour} ${conv} vs js`, () => {
+      const wasm = createWasmBackend({ flavour, conv });
 
-    it('really runs the requested flavour and convolution', () => {
-      expect(wasm.flavour).toBe(flavour);
-      expect(wasm.conv).toBe(conv);
-    });
-
-    for (const c of CASES) {
-      it(`convMaxPool: ${c.name} (channels ${c.channels}, dim ${c.dim}, filters ${c.filters}, k ${c.ks}, tokens ${c.tokens}, ${c.act})`, () => {
-        const bank = makeBank(c);
-        const sentences = c.tokens.map((tokens) => ({ tokens, data: randomFloats(c.channels * tokens * c.dim) }));
-        const total = c.filters.reduce((a, b) => a + b, 0);
-        const stride = total + 5; // the bank sits at offset 3 inside wider rows, as in SM's feature vector
-        const want = runBank(js, bank, sentences, c.act, stride, 3);
-        const got = runBank(wasm, bank, sentences, c.act, stride, 3);
-        const worst = convWorstRatio(got, want, stride, 3, bank, sentences);
-        note(`${flavour} ${conv} conv`, worst.ratio);
-        expect(worst.ratio, worst.where).toBeLessThanOrEqual(1);
-        for (let b = 0; b < sentences.length; b++) {
-          for (const slot of [0, 1, 2, stride - 2, stride - 1]) expect(got[b * stride + slot], 'wrote outside its columns').toBeNaN();
-        }
+      it('really runs the requested flavour and convolution', () => {
+        expect(wasm.flavour).toBe(flavour);
+        expect(wasm.conv).toBe(conv);
       });
-    }
 
-    it('convMaxPool: a deliberately wrong weight is caught by the same comparison', () => {
-      const c = CASES[0];
-      const bank = makeBank({ ...c, filters: [13], ks: [3] }); // 13 filters: the wrong one sits in the partial last panel
-      const sentences = [{ tokens: 20, data: randomFloats(20 * c.dim) }];
-      const want = runBank(js, bank, sentences, 'relu', 13, 0);
-      const wrong = bank.map((m) => ({ ...m, weight: m.weight.slice() }));
-      wrong[0].weight[12 * 3 * 300 + 2 * 300 + 299] += 0.5; // filter 12, row j = 2, last element of the dim
-      const got = runBank(wasm, wrong, sentences, 'relu', 13, 0);
-      const worst = convWorstRatio(got, want, 13, 0, bank, sentences);
-      expect(worst.ratio).toBeGreaterThan(10);
-      expect(worst.where).toContain('filter 12');
-    });
+      for (const c of CASES) {
+        it(`convMaxPool: ${c.name} (channels ${c.channels}, dim ${c.dim}, filters ${c.filters}, k ${c.ks}, tokens ${c.tokens}, ${c.act})`, () => {
+          const bank = makeBank(c);
+          const sentences = c.tokens.map((tokens) => ({ tokens, data: randomFloats(c.channels * tokens * c.dim) }));
+          const total = c.filters.reduce((a, b) => a + b, 0);
+          const stride = total + 5; // the bank sits at offset 3 inside wider rows, as in SM's feature vector
+          const want = runBank(js, bank, sentences, c.act, stride, 3);
+          const got = runBank(wasm, bank, sentences, c.act, stride, 3);
+          const worst = convWorstRatio(got, want, stride, 3, bank, sentences);
+          note(`${flavour} ${conv} conv`, worst.ratio);
+          expect(worst.ratio, worst.where).toBeLessThanOrEqual(1);
+          for (let b = 0; b < sentences.length; b++) {
+            for (const slot of [0, 1, 2, stride - 2, stride - 1]) expect(got[b * stride + slot], 'wrote outside its columns').toBeNaN();
+          }
+        });
+      }
 
-    const DENSE: Array<[number, number, number, Activation]> = [
-      [6, 300, 1, 'none'], // Kim fc1, SST-1
-      [2, 300, 3, 'none'],
-      [200, 204, 1, 'tanh'], // SM combined_feature_vector with ext features
-      [200, 200, 5, 'tanh'],
-      [2, 200, 4, 'none'], // SM hidden
-      [1, 1, 1, 'relu'],
-      [13, 7, 9, 'relu'],
-      [9, 301, 2, 'tanh'],
-    ];
-    for (const [outFeatures, inFeatures, batch, act] of DENSE) {
-      it(`dense ${outFeatures} x ${inFeatures}, batch ${batch}, ${act}`, () => {
-        const scale = 1 / Math.sqrt(inFeatures);
-        const weight = randomFloats(outFeatures * inFeatures, scale);
-        const bias = randomFloats(outFeatures, scale);
-        const x = randomFloats(batch * inFeatures + 11); // longer than batch * in, like a reused feature buffer
-        const want = new Float32Array(batch * outFeatures);
-        const got = new Float32Array(batch * outFeatures).fill(NaN);
-        js.dense(want, js.packDense(weight, bias, outFeatures, inFeatures), x, batch, act);
-        wasm.dense(got, wasm.packDense(weight, bias, outFeatures, inFeatures), x, batch, act);
-        const worst = denseWorstRatio(got, want, weight, bias, x, batch, outFeatures, inFeatures);
-        note(`${flavour} ${conv} dense`, worst.ratio);
-        expect(worst.ratio, worst.where).toBeLessThanOrEqual(1);
+      it('convMaxPool: a deliberately wrong weight is caught by the same comparison', () => {
+        const c = CASES[0];
+        const bank = makeBank({ ...c, filters: [13], ks: [3] }); // 13 filters: the wrong one sits in the partial last panel
+        const sentences = [{ tokens: 20, data: randomFloats(20 * c.dim) }];
+        const want = runBank(js, bank, sentences, 'relu', 13, 0);
+        const wrong = bank.map((m) => ({ ...m, weight: m.weight.slice() }));
+        wrong[0].weight[12 * 3 * 300 + 2 * 300 + 299] += 0.5; // filter 12, row j = 2, last element of the dim
+        const got = runBank(wasm, wrong, sentences, 'relu', 13, 0);
+        const worst = convWorstRatio(got, want, 13, 0, bank, sentences);
+        expect(worst.ratio).toBeGreaterThan(10);
+        expect(worst.where).toContain('filter 12');
       });
-    }
 
-    it('dense: a deliberately wrong weight is caught', () => {
-      const weight = randomFloats(13 * 7, 0.4);
-      const bias = randomFloats(13, 0.4);
-      const x = randomFloats(2 * 7);
-      const want = new Float32Array(26);
-      const got = new Float32Array(26);
-      js.dense(want, js.packDense(weight, bias, 13, 7), x, 2, 'none');
-      const wrong = weight.slice();
-      wrong[12 * 7 + 6] += 0.01;
-      wasm.dense(got, wasm.packDense(wrong, bias, 13, 7), x, 2, 'none');
-      expect(denseWorstRatio(got, want, weight, bias, x, 2, 13, 7).ratio).toBeGreaterThan(10);
+      const DENSE: Array<[number, number, number, Activation]> = [
+        [6, 300, 1, 'none'], // Kim fc1, SST-1
+        [2, 300, 3, 'none'],
+        [200, 204, 1, 'tanh'], // SM combined_feature_vector with ext features
+        [200, 200, 5, 'tanh'],
+        [2, 200, 4, 'none'], // SM hidden
+        [1, 1, 1, 'relu'],
+        [13, 7, 9, 'relu'],
+        [9, 301, 2, 'tanh'],
+      ];
+      for (const [outFeatures, inFeatures, batch, act] of DENSE) {
+        it(`dense ${outFeatures} x ${inFeatures}, batch ${batch}, ${act}`, () => {
+          const scale = 1 / Math.sqrt(inFeatures);
+          const weight = randomFloats(outFeatures * inFeatures, scale);
+          const bias = randomFloats(outFeatures, scale);
+          const x = randomFloats(batch * inFeatures + 11); // longer than batch * in, like a reused feature buffer
+          const want = new Float32Array(batch * outFeatures);
+          const got = new Float32Array(batch * outFeatures).fill(NaN);
+          js.dense(want, js.packDense(weight, bias, outFeatures, inFeatures), x, batch, act);
+          wasm.dense(got, wasm.packDense(weight, bias, outFeatures, inFeatures), x, batch, act);
+          const worst = denseWorstRatio(got, want, weight, bias, x, batch, outFeatures, inFeatures);
+          note(`${flavour} ${conv} dense`, worst.ratio);
+          expect(worst.ratio, worst.where).toBeLessThanOrEqual(1);
+        });
+      }
+
+      it('dense: a deliberately wrong weight is caught', () => {
+        const weight = randomFloats(13 * 7, 0.4);
+        const bias = randomFloats(13, 0.4);
+        const x = randomFloats(2 * 7);
+        const want = new Float32Array(26);
+        const got = new Float32Array(26);
+        js.dense(want, js.packDense(weight, bias, 13, 7), x, 2, 'none');
+        const wrong = weight.slice();
+        wrong[12 * 7 + 6] += 0.01;
+        wasm.dense(got, wasm.packDense(wrong, bias, 13, 7), x, 2, 'none');
+        expect(denseWorstRatio(got, want, weight, bias, x, 2, 13, 7).ratio).toBeGreaterThan(10);
+      });
     });
-  });
-}
+  }

@@ -17,8 +17,7 @@ import { BackendError } from '../../src/errors.js';
 const probes = { simd: probeBytes('simd'), relaxed: probeBytes('relaxed') };
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 /** A validate() for a runtime with the given features; anything but the two probes is refused, so the probes must be what is asked. */
-const runtime = (simd: boolean, relaxed: boolean) => (bytes: Uint8Array) =>
-  same(bytes, probes.relaxed) ? relaxed : same(bytes, probes.simd) ? simd : false;
+const runtime = (simd: boolean, relaxed: boolean) => (bytes: Uint8Array) => (same(bytes, probes.relaxed) ? relaxed : same(bytes, probes.simd) ? simd : false);
 
 /** Creates a backend and returns it with the notices it logged. */
 function select(options: BackendOptions): { backend: Backend; notices: string[] } {
@@ -57,7 +56,11 @@ describe('feature detection', () => {
   it('the probes are real: a runtime that refuses them is reported as such', () => {
     expect(detectWasmFeatures(runtime(true, false))).toEqual({ simd: true, relaxed: false });
     expect(detectWasmFeatures(runtime(false, false))).toEqual({ simd: false, relaxed: false });
-    expect(detectWasmFeatures(() => { throw new Error('no WebAssembly'); })).toEqual({ simd: false, relaxed: false });
+    expect(
+      detectWasmFeatures(() => {
+        throw new Error('no WebAssembly');
+      }),
+    ).toEqual({ simd: false, relaxed: false });
   });
 });
 
@@ -208,7 +211,10 @@ describe('a precompiled wasmModule', () => {
 
   it('a module from another build of the kernels is refused with ABI_MISMATCH', async () => {
     const wabt = await wabtInit();
-    const parsed = wabt.parseWat('old.wat', '(module (memory (export "memory") 1) (global (export "abi") i32 (i32.const 99)) (global (export "flavour") i32 (i32.const 0)))');
+    const parsed = wabt.parseWat(
+      'old.wat',
+      '(module (memory (export "memory") 1) (global (export "abi") i32 (i32.const 99)) (global (export "flavour") i32 (i32.const 0)))',
+    );
     const module = new WebAssembly.Module(parsed.toBinary({}).buffer);
     parsed.destroy();
     expect(() => select({ wasmModule: module })).toThrow(expect.objectContaining({ code: 'ABI_MISMATCH' }));

@@ -54,9 +54,52 @@ function worstUlps(xs: Float32Array, got: Float32Array): { ulps: number; x: numb
 }
 
 const SPECIALS = [
-  0, -0, 1e-45, -1e-45, 1.1754942e-38, 1.1754944e-38, 2 ** -126, 1e-30, 1e-10, 2 ** -9, 2 ** -8 - 2 ** -32, 2 ** -8,
-  2 ** -8 + 2 ** -31, 0.001, 0.1, 0.25, 0.5, 0.54, 0.55, 0.625, 0.7, 1, 1.5, 2, 3, 4, 5, 7, 8, 8.5, 9, 9.01, 9.02, 9.1, 10,
-  15, 19.99, 20, 20.01, 50, 88.7, 100, 1e10, 3.4028235e38, Infinity, NaN,
+  0,
+  -0,
+  1e-45,
+  -1e-45,
+  1.1754942e-38,
+  1.1754944e-38,
+  2 ** -126,
+  1e-30,
+  1e-10,
+  2 ** -9,
+  2 ** -8 - 2 ** -32,
+  2 ** -8,
+  2 ** -8 + 2 ** -31,
+  0.001,
+  0.1,
+  0.25,
+  0.5,
+  0.54,
+  0.55,
+  0.625,
+  0.7,
+  1,
+  1.5,
+  2,
+  3,
+  4,
+  5,
+  7,
+  8,
+  8.5,
+  9,
+  9.01,
+  9.02,
+  9.1,
+  10,
+  15,
+  19.99,
+  20,
+  20.01,
+  50,
+  88.7,
+  100,
+  1e10,
+  3.4028235e38,
+  Infinity,
+  NaN,
 ];
 
 for (const flavour of ['wasm-simd', 'wasm-relaxed'] as WasmFlavour[]) {
@@ -87,27 +130,33 @@ for (const flavour of ['wasm-simd', 'wasm-relaxed'] as WasmFlavour[]) {
       const xs = new Float32Array(bits.buffer);
       const got = tanh(xs.slice());
       const worst = worstUlps(xs, got);
-      console.log(`tanh ${flavour}: ${xs.length} values, worst ${worst.ulps} ulp${worst.ulps ? ` at x = ${worst.x}` : ' (all identical to fround(Math.tanh))'}`);
+      console.log(
+        `tanh ${flavour}: ${xs.length} values, worst ${worst.ulps} ulp${worst.ulps ? ` at x = ${worst.x}` : ' (all identical to fround(Math.tanh))'}`,
+      );
       expect(worst.ulps, `worst at x = ${worst.x}`).toBeLessThanOrEqual(1);
     });
 
     // $tanh4 has no MADD, so its code is the same in both flavours: one exhaustive run is enough
-    it.runIf(process.env.TINYCNN_TANH_EXHAUSTIVE === '1' && flavour === 'wasm-simd')('all 2^31 non-negative float32 values: <= 1 ulp', () => {
-      let worst = { ulps: 0, x: NaN };
-      let exact = 0;
-      const bits = new Uint32Array(1 << 24);
-      const xs = new Float32Array(bits.buffer);
-      for (let hi = 0; hi < 128; hi++) {
-        for (let i = 0; i < bits.length; i++) bits[i] = (hi << 24) | i;
-        const got = tanh(xs.slice());
-        for (let i = 0; i < xs.length; i++) {
-          const u = ulps(got[i], Math.fround(Math.tanh(xs[i])));
-          if (u === 0) exact++;
-          if (u > worst.ulps) worst = { ulps: u, x: xs[i] };
+    it.runIf(process.env.TINYCNN_TANH_EXHAUSTIVE === '1' && flavour === 'wasm-simd')(
+      'all 2^31 non-negative float32 values: <= 1 ulp',
+      () => {
+        let worst = { ulps: 0, x: NaN };
+        let exact = 0;
+        const bits = new Uint32Array(1 << 24);
+        const xs = new Float32Array(bits.buffer);
+        for (let hi = 0; hi < 128; hi++) {
+          for (let i = 0; i < bits.length; i++) bits[i] = (hi << 24) | i;
+          const got = tanh(xs.slice());
+          for (let i = 0; i < xs.length; i++) {
+            const u = ulps(got[i], Math.fround(Math.tanh(xs[i])));
+            if (u === 0) exact++;
+            if (u > worst.ulps) worst = { ulps: u, x: xs[i] };
+          }
         }
-      }
-      console.log(`tanh ${flavour} exhaustive: worst ${worst.ulps} ulp at x = ${worst.x}; ${exact} of 2^31 identical to fround(Math.tanh)`);
-      expect(worst.ulps).toBeLessThanOrEqual(1);
-    }, 600_000);
+        console.log(`tanh ${flavour} exhaustive: worst ${worst.ulps} ulp at x = ${worst.x}; ${exact} of 2^31 identical to fround(Math.tanh)`);
+        expect(worst.ulps).toBeLessThanOrEqual(1);
+      },
+      600_000,
+    );
   });
 }

@@ -27,7 +27,7 @@ const close = (got: number, want: number, magnitude: number) => Math.abs(got - w
 
 for (const flavour of ['wasm-simd', 'wasm-relaxed'] as WasmFlavour[]) {
   describe(`Winograd transforms in wasm, ${flavour}`, () => {
-    it('winograd_weightsK: U = G w from the direct kernel\'s packed layout, for every k and alpha <= 8, odd dims, two channels', () => {
+    it("winograd_weightsK: U = G w from the direct kernel's packed layout, for every k and alpha <= 8, odd dims, two channels", () => {
       for (let k = 2; k <= 7; k++) {
         for (let m = 1; m + k - 1 <= 8; m += 2) {
           const plan = toomCook(m, k);
@@ -62,7 +62,8 @@ for (const flavour of ['wasm-simd', 'wasm-relaxed'] as WasmFlavour[]) {
                   const ref = want[((f * alpha + x) * channels + c) * dim + d];
                   let magnitude = 0;
                   for (let j = 0; j < k; j++) magnitude += Math.abs(plan.g[x * k + j] * weight[((f * channels + c) * k + j) * dim + d]);
-                  if (!close(got[at], ref, magnitude)) expect.fail(`F(${m}, ${k}) ${JSON.stringify(shape)}: U[${f}, ${x}, ${c}, ${d}] = ${got[at]}, float64 says ${ref}`);
+                  if (!close(got[at], ref, magnitude))
+                    expect.fail(`F(${m}, ${k}) ${JSON.stringify(shape)}: U[${f}, ${x}, ${c}, ${d}] = ${got[at]}, float64 says ${ref}`);
                 }
               }
             }
@@ -76,7 +77,12 @@ for (const flavour of ['wasm-simd', 'wasm-relaxed'] as WasmFlavour[]) {
     for (let alpha = 4; alpha <= 8; alpha++) {
       it(`winograd_input${alpha}: V = B^T d over tiles of overlapping rows, odd dims, two channels`, () => {
         const plan = toomCook(alpha - 2, 3); // any F(m, r) with this alpha has the same B^T shape
-        for (const [channels, dim] of [[1, 300], [2, 13], [1, 7], [2, 4]]) {
+        for (const [channels, dim] of [
+          [1, 300],
+          [2, 13],
+          [1, 7],
+          [2, 4],
+        ]) {
           const m = plan.m;
           const tiles = 5;
           const rows = (tiles - 1) * m + alpha + 2; // a channel's rows, a little more than the tiles read
@@ -107,7 +113,8 @@ for (const flavour of ['wasm-simd', 'wasm-relaxed'] as WasmFlavour[]) {
                     magnitude += Math.abs(term);
                   }
                   const got = f32[(v + p * planeBytes) / 4 + (t * channels + c) * dim + d];
-                  if (!close(got, want, magnitude)) expect.fail(`channels ${channels}, dim ${dim}: V[${p}, ${t}, ${c * dim + d}] = ${got}, float64 says ${want}`);
+                  if (!close(got, want, magnitude))
+                    expect.fail(`channels ${channels}, dim ${dim}: V[${p}, ${t}, ${c * dim + d}] = ${got}, float64 says ${want}`);
                 }
               }
             }

@@ -67,7 +67,9 @@ describe.skipIf(!run)('the demo page runs the models in the browser', () => {
     // runs in Chromium (a function, not a string: the page's CSP forbids eval); no DOM types in this project's TypeScript
     await page.waitForFunction(
       ([id, old]) => {
-        const el = (globalThis as unknown as { document: { getElementById(id: string): { hidden: boolean; dataset: Record<string, string | undefined> } | null } }).document.getElementById(id);
+        const el = (
+          globalThis as unknown as { document: { getElementById(id: string): { hidden: boolean; dataset: Record<string, string | undefined> } | null } }
+        ).document.getElementById(id);
         return el !== null && !el.hidden && el.dataset.answer !== undefined && el.dataset.answer !== old;
       },
       [`${kind}-result`, before] as const,
@@ -79,7 +81,16 @@ describe.skipIf(!run)('the demo page runs the models in the browser', () => {
   /** The server's (or Node's relaxed handler's) answer to the same request, and the browser's, made comparable. */
   async function againstNode(answer: Record<string, unknown>, path: string, body: unknown, handler?: Handler) {
     const text = handler
-      ? (await handler({ version: '2.0', rawPath: path, requestContext: { http: { method: 'POST', path }, stage: '$default' }, headers: {}, body: JSON.stringify(body), isBase64Encoded: false })).body
+      ? (
+          await handler({
+            version: '2.0',
+            rawPath: path,
+            requestContext: { http: { method: 'POST', path }, stage: '$default' },
+            headers: {},
+            body: JSON.stringify(body),
+            isBase64Encoded: false,
+          })
+        ).body
       : await (await fetch(`${server.url}${path}`, { method: 'POST', body: JSON.stringify(body) })).text();
     const { labels: _labels, loadMs: _loadMs, ...fields } = answer;
     return { here: comparable(JSON.stringify(fields)), node: comparable(text) };
@@ -136,9 +147,11 @@ describe.skipIf(!run)('the demo page runs the models in the browser', () => {
       expect(vectorBytes).toBeLessThan(said.vectorFileBytes / 4); // the stores were never downloaded whole
       const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
       const page_ = got((p) => p === '/' || p.startsWith('/assets/'));
-      console.log(`browser mode (${backend}), ${sentences.length} sentences + ${smPairs(24).length} pairs, ${logits} logits equal to Node's (probabilities within ${worst.toExponential(1)}): ` +
-        `downloaded page ${kb(page_)}, engine ${kb(said.engine)}, weights ${kb(said.weights)}, vectors ${kb(vectorBytes)} (index ${kb(said.vectorIndex)}, rows ${kb(vectorBytes - said.vectorIndex)}) in ${said.vectorRequests} requests ` +
-        `(of ${kb(said.vectorFileBytes)}); total ${kb(page_ + said.engine + said.weights + vectorBytes)}`);
+      console.log(
+        `browser mode (${backend}), ${sentences.length} sentences + ${smPairs(24).length} pairs, ${logits} logits equal to Node's (probabilities within ${worst.toExponential(1)}): ` +
+          `downloaded page ${kb(page_)}, engine ${kb(said.engine)}, weights ${kb(said.weights)}, vectors ${kb(vectorBytes)} (index ${kb(said.vectorIndex)}, rows ${kb(vectorBytes - said.vectorIndex)}) in ${said.vectorRequests} requests ` +
+          `(of ${kb(said.vectorFileBytes)}); total ${kb(page_ + said.engine + said.weights + vectorBytes)}`,
+      );
     }, 180_000);
   }
 });

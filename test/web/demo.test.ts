@@ -115,7 +115,7 @@ describe.skipIf(!run)('demo page in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it('empty and too-long text show the API\'s own 400 messages', async () => {
+  it("empty and too-long text show the API's own 400 messages", async () => {
     const { page, problems } = await open();
     const empty = await submit(page, '#kim-input', '', '/kim');
     expect(empty.error.code).toBe('EMPTY_TEXT');
@@ -173,7 +173,10 @@ describe.skipIf(!run)('demo page in Chromium', () => {
       await page.locator('#api-base').press('Enter');
       await expect.poll(() => page.locator('#api-status').textContent()).toContain(`Connected to ${new URL(other.url).host}`);
       await page.locator('#kim-input').fill('what a film');
-      const [response] = await Promise.all([page.waitForResponse((r) => r.url() === `${other.url}/kim` && r.request().method() === 'POST'), page.locator('#kim-input').press('Enter')]);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url() === `${other.url}/kim` && r.request().method() === 'POST'),
+        page.locator('#kim-input').press('Enter'),
+      ]);
       expect(response.status()).toBe(200);
       await page.locator('#kim-result:not([hidden])').waitFor();
       // remembered for the next visit
@@ -188,13 +191,15 @@ describe.skipIf(!run)('demo page in Chromium', () => {
     }
   });
 
-  it('castorini\'s own API (logits only, no /health): probabilities by softmax, classes by number, backend not reported', async () => {
+  it("castorini's own API (logits only, no /health): probabilities by softmax, classes by number, backend not reported", async () => {
     const logits = [0.5, -1, 2];
     const stub = createHttpServer((req, res) => {
       const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Content-Type' };
       if (req.method === 'OPTIONS') return res.writeHead(204, cors).end();
       if (req.method === 'POST' && req.url === '/kim') {
-        return res.writeHead(200, { ...cors, 'Content-Type': 'application/json' }).end(JSON.stringify({ input: 'x', prediction: 2, output: logits, t_overall: 0.002, t_sent_embedding: 0.0015, t_load_model: 0, t_inference: 0.0004 }));
+        return res
+          .writeHead(200, { ...cors, 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ input: 'x', prediction: 2, output: logits, t_overall: 0.002, t_sent_embedding: 0.0015, t_load_model: 0, t_inference: 0.0004 }));
       }
       res.writeHead(404, { ...cors, 'Content-Type': 'application/json' }).end('{"message":"Not Found"}');
     });

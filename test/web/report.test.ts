@@ -42,7 +42,19 @@ describe.skipIf(!run)('/report in Chromium', () => {
     const loadtest = page.locator('#loadtest');
     expect(await loadtest.locator('thead th').allTextContents()).toContain('p99 (ms)');
     expect(await loadtest.locator('tbody tr').count()).toBe(2);
-    expect(await loadtest.locator('tbody tr').first().locator('td').allTextContents()).toEqual(['1', '157.1', '6.20', '5.93', '17.60', '$0.2485', '60/60', '0', '0', '0.365', '0.881']);
+    expect(await loadtest.locator('tbody tr').first().locator('td').allTextContents()).toEqual([
+      '1',
+      '157.1',
+      '6.20',
+      '5.93',
+      '17.60',
+      '$0.2485',
+      '60/60',
+      '0',
+      '0',
+      '0.365',
+      '0.881',
+    ]);
     expect(await loadtest.textContent()).toContain('note: <script>this must stay text</script>');
     expect(await loadtest.locator('pre').first().textContent()).toContain('round trip        p50 5.10 ms');
     expect(await loadtest.textContent()).not.toContain('bench/results/charts/loadtest-latency-vs-concurrency.png'); // the "Charts:" paths
@@ -51,11 +63,16 @@ describe.skipIf(!run)('/report in Chromium', () => {
     const plan = page.locator('#plan');
     expect(await plan.locator('tbody tr').count()).toBe(2);
     expect(await plan.locator('tbody tr').nth(1).locator('td').first().textContent()).toBe('arm64 ★ (recommended)'); // the planner's ⭐, without an emoji font
-    expect(await plan.textContent()).toContain('Recommendation: For a p99 objective of 50 ms, the cheapest configuration is arm64 with 1769 MB and batches of 16 sentences');
+    expect(await plan.textContent()).toContain(
+      'Recommendation: For a p99 objective of 50 ms, the cheapest configuration is arm64 with 1769 MB and batches of 16 sentences',
+    );
     expect(await plan.locator('li').allTextContents()).toEqual(['x86_64, batch 1: cheapest per inference at 128 MB']);
 
     // charts: one per file pair, titled from the SVG, actually decoded by the browser
-    for (const [section, title] of [['#loadtest', 'Latency vs concurrency'], ['#plan', 'Cost per million inferences vs memory']]) {
+    for (const [section, title] of [
+      ['#loadtest', 'Latency vs concurrency'],
+      ['#plan', 'Cost per million inferences vs memory'],
+    ]) {
       const img = page.locator(`${section} figure img`);
       expect(await img.count()).toBe(1);
       expect(await img.getAttribute('alt')).toBe(`Chart: ${title}`);
@@ -91,7 +108,11 @@ describe.skipIf(!run)('/report in Chromium', () => {
     const { page, problems } = await openPage(browser, { width: 375, height: 740 });
     await page.goto(`${without.url}/report`);
     await page.locator('#no-results').waitFor();
-    for (const [id, commands] of [['#loadtest', PRODUCE.loadtest], ['#plan', PRODUCE.plan], ['#bench', PRODUCE.bench]] as const) {
+    for (const [id, commands] of [
+      ['#loadtest', PRODUCE.loadtest],
+      ['#plan', PRODUCE.plan],
+      ['#bench', PRODUCE.bench],
+    ] as const) {
       const text = await page.locator(`${id} .howto`).textContent();
       expect(text).toMatch(/^No .* results yet\./);
       for (const command of commands) expect(text).toContain(command);
@@ -102,7 +123,7 @@ describe.skipIf(!run)('/report in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it.skipIf(!existsSync(REPO_RESULTS))('renders the repo\'s own bench/results without errors', async () => {
+  it.skipIf(!existsSync(REPO_RESULTS))("renders the repo's own bench/results without errors", async () => {
     const repo = await startLocal(REPO_RESULTS);
     try {
       const { page, problems } = await openPage(browser);

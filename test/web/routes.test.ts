@@ -30,7 +30,13 @@ describe('web routes', () => {
     expect(page.headers['Content-Security-Policy']).toContain("script-src 'self'");
     expect(page.body).toContain('<label for="kim-input">Sentence</label>');
     expect(web('HEAD', '/')!.statusCode).toBe(200);
-    for (const [name, type] of [['app.js', 'text/javascript'], ['api.js', 'text/javascript'], ['render.js', 'text/javascript'], ['style.css', 'text/css'], ['favicon.svg', 'image/svg+xml']]) {
+    for (const [name, type] of [
+      ['app.js', 'text/javascript'],
+      ['api.js', 'text/javascript'],
+      ['render.js', 'text/javascript'],
+      ['style.css', 'text/css'],
+      ['favicon.svg', 'image/svg+xml'],
+    ]) {
       const asset = web('GET', `/assets/${name}`)!;
       expect(asset.statusCode, name).toBe(200);
       expect(asset.headers['Content-Type']).toContain(type);
@@ -54,7 +60,13 @@ describe('web routes', () => {
     // the URL parser resolves dot segments first: these leave /assets and /report/charts, so they are not page paths
     expect(web('GET', '/assets/../package.json')).toBeUndefined();
     expect(web('GET', '/report/charts/../../package.json')).toBeUndefined();
-    for (const path of ['/assets/%2e%2e%2fpackage.json', '/assets/..%2fpackage.json', '/report/charts/..%2f..%2fpackage.json', '/report/charts/.hidden.svg', '/report/charts/x.json']) {
+    for (const path of [
+      '/assets/%2e%2e%2fpackage.json',
+      '/assets/..%2fpackage.json',
+      '/report/charts/..%2f..%2fpackage.json',
+      '/report/charts/.hidden.svg',
+      '/report/charts/x.json',
+    ]) {
       expect(web('GET', path)!.statusCode, path).toBe(404);
     }
   });
@@ -88,7 +100,10 @@ describe('web routes', () => {
 
 describe('markdown subset', () => {
   it('escapes everything and keeps tables, lists, lead-ins and aligned blocks', () => {
-    const out = markdownToHtml('Run <b>x</b> `a<b`\n\n| a | b |\n|---|---:|\n| <i> | 2 |\n\nNotes:\n  - one\n\nWarm protocol: ok\n  round trip   p50 1 ms\n\nCharts:\n  x.svg  x.png\n', 'T');
+    const out = markdownToHtml(
+      'Run <b>x</b> `a<b`\n\n| a | b |\n|---|---:|\n| <i> | 2 |\n\nNotes:\n  - one\n\nWarm protocol: ok\n  round trip   p50 1 ms\n\nCharts:\n  x.svg  x.png\n',
+      'T',
+    );
     expect(out).toContain('<p>Run &lt;b&gt;x&lt;/b&gt; <code>a&lt;b</code></p>');
     expect(out).toContain('<th scope="col">a</th><th scope="col" class="num">b</th>');
     expect(out).toContain('<td>&lt;i&gt;</td><td class="num">2</td>');
@@ -111,13 +126,15 @@ describe('results folder', () => {
       writeFileSync(join(only, 'charts', 'loadtest-throughput-vs-concurrency.png'), 'x');
       const found = readResults(only);
       expect([found.bench?.file, found.bench?.temporary]).toEqual(['2026-11-23-x64.tmp.json', true]);
-      expect(found.loadtest.charts.map((c) => [c.name, c.title, c.svg, c.png])).toEqual([['loadtest-throughput-vs-concurrency', 'Throughput vs concurrency', undefined, 'loadtest-throughput-vs-concurrency.png']]);
+      expect(found.loadtest.charts.map((c) => [c.name, c.title, c.svg, c.png])).toEqual([
+        ['loadtest-throughput-vs-concurrency', 'Throughput vs concurrency', undefined, 'loadtest-throughput-vs-concurrency.png'],
+      ]);
     } finally {
       rmSync(only, { recursive: true, force: true });
     }
   });
 
-  it('dates charts and tables from their contents and names, never from modification times (a clone\'s time)', () => {
+  it("dates charts and tables from their contents and names, never from modification times (a clone's time)", () => {
     const folder = emptyResults();
     try {
       mkdirSync(join(folder, 'charts'));
@@ -128,9 +145,13 @@ describe('results folder', () => {
       writeFileSync(join(folder, 'plan-2026-11-19.md'), '| a |\n|---|\n| 1 |\n');
       writeFileSync(join(folder, 'loadtest.md'), '| a |\n|---|\n| 1 |\n');
       const clone = new Date('2030-01-01T00:00:00Z');
-      for (const f of ['charts/plan-cost-vs-memory.svg', 'charts/plan-relative-cost.svg', 'plan-2026-11-19.md', 'loadtest.md']) utimesSync(join(folder, f), clone, clone);
+      for (const f of ['charts/plan-cost-vs-memory.svg', 'charts/plan-relative-cost.svg', 'plan-2026-11-19.md', 'loadtest.md'])
+        utimesSync(join(folder, f), clone, clone);
       const found = readResults(folder);
-      expect(found.plan.charts.map((c) => [c.name, c.date?.toISOString()])).toEqual([['plan-cost-vs-memory', drawn.toISOString()], ['plan-relative-cost', undefined]]);
+      expect(found.plan.charts.map((c) => [c.name, c.date?.toISOString()])).toEqual([
+        ['plan-cost-vs-memory', drawn.toISOString()],
+        ['plan-relative-cost', undefined],
+      ]);
       expect(found.plan.table?.date?.toISOString()).toBe('2026-11-19T00:00:00.000Z');
       expect(found.loadtest.table?.date).toBeUndefined();
       const page = createWebRoutes({ resultsDir: folder })('GET', '/report')!.body;

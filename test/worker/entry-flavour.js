@@ -9,7 +9,10 @@ import simd from 'tinycnn/kernels/simd.wasm';
 import relaxed from 'tinycnn/kernels/relaxed.wasm';
 
 export default createWorker({
-  models: { kim: { weights: kimWeights, vectors: kimVectors, names: { weights: 'kim-sst2.safetensors', vectors: 'kim-sst2.tcv' } }, sm: { weights: smWeights, vectors: smVectors, names: { weights: 'sm-trecqa.safetensors', vectors: 'sm-trecqa.tcv' } } },
+  models: {
+    kim: { weights: kimWeights, vectors: kimVectors, names: { weights: 'kim-sst2.safetensors', vectors: 'kim-sst2.tcv' } },
+    sm: { weights: smWeights, vectors: smVectors, names: { weights: 'sm-trecqa.safetensors', vectors: 'sm-trecqa.tcv' } },
+  },
   kernels: { simd, relaxed },
   // eslint-disable-next-line no-undef
   backend: TINYCNN_TEST_BACKEND,

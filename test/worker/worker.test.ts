@@ -30,7 +30,11 @@ describe('the Worker in workerd answers exactly what Node answers', () => {
   beforeAll(async () => {
     workerd = await startWorkerd([
       { name: 'shipped', entry: join(repoRoot, 'worker', 'index.js') },
-      ...FLAVOURS.map((flavour) => ({ name: flavour.replace('wasm-', ''), entry: join(repoRoot, 'test', 'worker', 'entry-flavour.js'), define: { TINYCNN_TEST_BACKEND: JSON.stringify(flavour) } })),
+      ...FLAVOURS.map((flavour) => ({
+        name: flavour.replace('wasm-', ''),
+        entry: join(repoRoot, 'test', 'worker', 'entry-flavour.js'),
+        define: { TINYCNN_TEST_BACKEND: JSON.stringify(flavour) },
+      })),
     ]);
     for (const flavour of FLAVOURS) {
       node.set(flavour, await createHandler(readConfig({}), { backend: createBackend({ backend: flavour }), log: () => {} }));
@@ -43,12 +47,19 @@ describe('the Worker in workerd answers exactly what Node answers', () => {
   /** One request to a Worker, and the same as an HTTP API event to the Node handler. */
   async function both(worker: string, flavour: string, c: Case): Promise<{ worker: { status: number; body: string }; node: { status: number; body: string } }> {
     const response = await fetch(`${workerd.urls.get(worker)}${c.path}`, { method: c.method, body: c.body, headers: { 'content-type': 'application/json' } });
-    const event = { version: '2.0', rawPath: c.path, requestContext: { http: { method: c.method, path: c.path }, stage: '$default' }, headers: { 'content-type': 'application/json' }, body: c.body ?? '', isBase64Encoded: false };
+    const event = {
+      version: '2.0',
+      rawPath: c.path,
+      requestContext: { http: { method: c.method, path: c.path }, stage: '$default' },
+      headers: { 'content-type': 'application/json' },
+      body: c.body ?? '',
+      isBase64Encoded: false,
+    };
     const answer = await node.get(flavour)!(event);
     return { worker: { status: response.status, body: await response.text() }, node: { status: answer.statusCode, body: answer.body } };
   }
 
-  it("the shipped entry picks relaxed SIMD by itself (auto), from the precompiled modules", async () => {
+  it('the shipped entry picks relaxed SIMD by itself (auto), from the precompiled modules', async () => {
     const health = (await (await fetch(`${workerd.urls.get('shipped')}/health`)).json()) as { backend: string; models: Record<string, { file: string }> };
     expect(health.backend).toBe('wasm-relaxed');
     expect(health.models.kim.file).toBe('kim-sst2.safetensors');
@@ -71,7 +82,9 @@ describe('the Worker in workerd answers exactly what Node answers', () => {
         logits += logitsOf(wj.answer).length;
       }
       expect(logits).toBeGreaterThan(250);
-      console.log(`workerd ${worker} (${flavour}): ${all.length} requests, ${logits} logits bit-identical to Node's; probabilities within ${worstGap.toExponential(1)} relative`);
+      console.log(
+        `workerd ${worker} (${flavour}): ${all.length} requests, ${logits} logits bit-identical to Node's; probabilities within ${worstGap.toExponential(1)} relative`,
+      );
     }, 120_000);
   }
 
@@ -87,8 +100,9 @@ describe('the Worker in workerd answers exactly what Node answers', () => {
     const gzip = [...shipped.modules.keys()].reduce((sum, name) => sum + gzipSync(readFileSync(join(shipped.dir, name))).length, 0);
     expect(total).toBeLessThan(WORKER_SIZE_LIMIT);
     const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-    console.log(`worker bundle: ${shipped.modules.size} modules, ${(total / 2 ** 20).toFixed(2)} MiB uncompressed (limit 64 MiB), ${(gzip / 2 ** 20).toFixed(2)} MiB gzipped; ` +
-      [...shipped.modules].map(([n, b]) => `${n} ${kb(b)}`).join(', '));
+    console.log(
+      `worker bundle: ${shipped.modules.size} modules, ${(total / 2 ** 20).toFixed(2)} MiB uncompressed (limit 64 MiB), ${(gzip / 2 ** 20).toFixed(2)} MiB gzipped; ` +
+        [...shipped.modules].map(([n, b]) => `${n} ${kb(b)}`).join(', '),
+    );
   });
 });
-

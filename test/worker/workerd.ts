@@ -146,7 +146,10 @@ export async function startWorkerd(specs: WorkerSpec[]): Promise<RunningWorkerd>
       for (;;) {
         if (exited) throw new Error(`workerd exited:\n${output}`);
         if (Date.now() > deadline) throw new Error(`workerd did not answer ${url}/health within 60 s:\n${output}`);
-        const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+        const ok = await fetch(`${url}/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ok) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -46,7 +46,8 @@ export const kimCnn: Architecture<KimSpec, KimInput> = {
 
 function readSpec(weights: SafetensorsFile): KimSpec {
   const [filters, channels, , dim] = expectRank(weights, 'conv1.weight', 4);
-  if (channels !== 1 && channels !== 2) throw new WeightFileError(weights.file, `${channels} input channels; KimCNN has 1 (static) or 2 (multichannel)`, 'conv1.weight');
+  if (channels !== 1 && channels !== 2)
+    throw new WeightFileError(weights.file, `${channels} input channels; KimCNN has 1 (static) or 2 (multichannel)`, 'conv1.weight');
   const kernelSizes = CONVS.map((conv) => {
     const shape = expectRank(weights, `${conv}.weight`, 4);
     const [f, c, k, d] = shape;

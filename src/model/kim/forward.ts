@@ -18,7 +18,11 @@ export class KimForward implements ForwardPass<KimInput> {
   private readonly convs: PackedConv[];
   private readonly fc1: PackedDense;
 
-  constructor(private readonly spec: KimSpec, weights: SafetensorsFile, private readonly backend: Backend) {
+  constructor(
+    private readonly spec: KimSpec,
+    weights: SafetensorsFile,
+    private readonly backend: Backend,
+  ) {
     const { filters, channels, dim, kernelSizes } = spec;
     this.convs = ['conv1', 'conv2', 'conv3'].map((name, i) =>
       backend.packConv(tensorData(weights, `${name}.weight`), tensorData(weights, `${name}.bias`), { filters, channels, k: kernelSizes[i], dim }),

@@ -29,8 +29,14 @@ export const smCnn: Architecture<SmSpec, SmInput> = {
   title: 'SM CNN',
   task: 'rank-pairs',
   tensors: [
-    'conv_q.weight', 'conv_q.bias', 'conv_a.weight', 'conv_a.bias',
-    'combined_feature_vector.weight', 'combined_feature_vector.bias', 'hidden.weight', 'hidden.bias',
+    'conv_q.weight',
+    'conv_q.bias',
+    'conv_a.weight',
+    'conv_a.bias',
+    'combined_feature_vector.weight',
+    'combined_feature_vector.bias',
+    'hidden.weight',
+    'hidden.bias',
   ],
   signature: ['conv_q.weight', 'combined_feature_vector.weight'],
   slots: () => SLOTS,
@@ -56,7 +62,11 @@ function readSpec(weights: SafetensorsFile): SmSpec {
   const [hidden] = expectRank(weights, 'combined_feature_vector.weight', 2);
   const extFeatures = hidden - 2 * filters;
   if (!EXT_FEATURES.includes(extFeatures)) {
-    throw new WeightFileError(weights.file, `width ${hidden} is neither 2 x ${filters} filters nor that + 4 external features`, 'combined_feature_vector.weight');
+    throw new WeightFileError(
+      weights.file,
+      `width ${hidden} is neither 2 x ${filters} filters nor that + 4 external features`,
+      'combined_feature_vector.weight',
+    );
   }
   expectShape(weights, 'combined_feature_vector.weight', [hidden, hidden]);
   expectShape(weights, 'combined_feature_vector.bias', [hidden]);

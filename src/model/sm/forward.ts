@@ -20,7 +20,11 @@ export class SmForward implements ForwardPass<SmInput> {
   private readonly combined: PackedDense;
   private readonly hidden: PackedDense;
 
-  constructor(private readonly spec: SmSpec, weights: SafetensorsFile, private readonly backend: Backend) {
+  constructor(
+    private readonly spec: SmSpec,
+    weights: SafetensorsFile,
+    private readonly backend: Backend,
+  ) {
     const shape = { filters: spec.filters, channels: 1, k: spec.k, dim: spec.dim };
     this.convQ = [backend.packConv(tensorData(weights, 'conv_q.weight'), tensorData(weights, 'conv_q.bias'), shape)];
     this.convA = [backend.packConv(tensorData(weights, 'conv_a.weight'), tensorData(weights, 'conv_a.bias'), shape)];

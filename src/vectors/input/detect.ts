@@ -66,7 +66,11 @@ export async function sniffFormat(path: string, format: InputFormat | 'auto' = '
   if (format === 'word2vec-bin' || format === 'word2vec-text') throw bad(`no "COUNT DIM" header line; not ${format}`);
   // GloVe: DIM = the most common number of fields after the word among the first lines
   // (glove.840B has words with spaces, such as ". . .", whose lines have more fields)
-  const lines = new TextDecoder().decode(head).split('\n').slice(0, 16).map((l) => l.replace(/\r$/, '').trimEnd());
+  const lines = new TextDecoder()
+    .decode(head)
+    .split('\n')
+    .slice(0, 16)
+    .map((l) => l.replace(/\r$/, '').trimEnd());
   if (lines.length > 1 && head.length === SNIFF_BYTES) lines.pop(); // maybe cut off
   const votes = new Map<number, number>();
   for (const l of lines) if (l !== '') votes.set(l.split(' ').length - 1, (votes.get(l.split(' ').length - 1) ?? 0) + 1);

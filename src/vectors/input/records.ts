@@ -44,7 +44,11 @@ export async function openVectorReader(path: string, format: InputFormat | 'auto
   const { dim, count } = sniffed;
   const records = sniffed.format === 'word2vec-bin' ? binaryRecords(src, dim, count ?? 0) : textRecords(src, dim, count, sniffed.format === 'glove');
   return {
-    path, format: sniffed.format, dim, count, totalBytes: src.size,
+    path,
+    format: sniffed.format,
+    dim,
+    count,
+    totalBytes: src.size,
     position: () => src.position,
     records: () => records,
     close: () => src.close(),
@@ -69,7 +73,11 @@ async function* binaryRecords(src: ByteSource, dim: number, count: number): Asyn
     const sp = await src.find(0x20, MAX_WORD_BYTES);
     if (sp < 0) {
       if (src.available <= MAX_WORD_BYTES) throw truncated(src, index, count);
-      throw new VectorStoreError('VECTORS_INPUT_INVALID', src.name, `record ${index} at byte ${src.position}: no space after the word within ${MAX_WORD_BYTES} bytes (not word2vec binary?)`);
+      throw new VectorStoreError(
+        'VECTORS_INPUT_INVALID',
+        src.name,
+        `record ${index} at byte ${src.position}: no space after the word within ${MAX_WORD_BYTES} bytes (not word2vec binary?)`,
+      );
     }
     const word = decoder.decode(src.buf.subarray(src.start, sp));
     src.start = sp + 1;
@@ -129,7 +137,11 @@ async function tcvReader(path: string): Promise<VectorReader> {
   }
   const it = records();
   return {
-    path, format: 'tcv', dim: store.dim, count: store.size, totalBytes: store.header.fileBytes,
+    path,
+    format: 'tcv',
+    dim: store.dim,
+    count: store.size,
+    totalBytes: store.header.fileBytes,
     position: () => store.header.vectorsOffset + done * rowBytes,
     records: () => it,
     close: async () => store.close(),

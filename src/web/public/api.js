@@ -45,7 +45,10 @@ export function endpoint(base, path) {
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ApiError(`The API base URL must be an http:// or https:// address, not "${trimmed}".`, { url: trimmed, hint: 'Fix it in the API box, or leave it empty for this server.' });
+    throw new ApiError(`The API base URL must be an http:// or https:// address, not "${trimmed}".`, {
+      url: trimmed,
+      hint: 'Fix it in the API box, or leave it empty for this server.',
+    });
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}${path}`;
 }
@@ -64,14 +67,21 @@ export async function callApi(base, path, body) {
   const start = performance.now();
   let response;
   try {
-    response = await fetch(url, body === undefined
-      ? { method: 'GET', signal: controller.signal }
-      : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: controller.signal });
-  } catch (error) {
-    if (controller.signal.aborted) throw new ApiError(`${url} did not answer within ${TIMEOUT_MS / 1000} s.`, { url, hint: 'The server may be overloaded or stuck; try again.' });
+    response = await fetch(
+      url,
+      body === undefined
+        ? { method: 'GET', signal: controller.signal }
+        : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: controller.signal },
+    );
+  } catch {
+    if (controller.signal.aborted)
+      throw new ApiError(`${url} did not answer within ${TIMEOUT_MS / 1000} s.`, { url, hint: 'The server may be overloaded or stuck; try again.' });
     throw new ApiError(`cannot reach ${url}: nothing answered.`, {
       url,
-      hint: base.trim() === '' ? 'Is the local server running? Start it with npm start.' : 'Check the address. A deployed API must also allow this page\'s origin (CORS).',
+      hint:
+        base.trim() === ''
+          ? 'Is the local server running? Start it with npm start.'
+          : "Check the address. A deployed API must also allow this page's origin (CORS).",
     });
   } finally {
     clearTimeout(timer);
@@ -81,7 +91,11 @@ export async function callApi(base, path, body) {
   const data = parseJson(text);
   if (!response.ok) throw httpError(url, response.status, response.statusText, data, text);
   if (data === undefined || typeof data !== 'object' || data === null) {
-    throw new ApiError(`${url} answered HTTP ${response.status} but not with JSON.`, { url, status: response.status, hint: 'Is the API base URL the API, not a web page?' });
+    throw new ApiError(`${url} answered HTTP ${response.status} but not with JSON.`, {
+      url,
+      status: response.status,
+      hint: 'Is the API base URL the API, not a web page?',
+    });
   }
   return { data, roundTripMs };
 }

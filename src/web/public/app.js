@@ -31,21 +31,35 @@ function start() {
   $('kim-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const input = $('kim-input').value;
-    void run('kim', '/kim', { input }, () => classifyHere(input, browserBackend), 'Classifying…', async (data, roundTripMs) => {
-      const answer = withProbabilities(data, data.output);
-      const labels = Array.isArray(data.labels) ? data.labels : (await health(base()).catch(() => undefined))?.models?.kim?.labels;
-      const names = Array.isArray(labels) && labels.length === answer.probabilities.length ? labels : undefined;
-      const name = names?.[answer.prediction] ?? answer.label ?? `class ${answer.prediction}`;
-      return { nodes: kimResult(answer, names, roundTripMs), said: `Predicted class: ${name}, ${pct(answer.probabilities[answer.prediction])}` };
-    });
+    void run(
+      'kim',
+      '/kim',
+      { input },
+      () => classifyHere(input, browserBackend),
+      'Classifying…',
+      async (data, roundTripMs) => {
+        const answer = withProbabilities(data, data.output);
+        const labels = Array.isArray(data.labels) ? data.labels : (await health(base()).catch(() => undefined))?.models?.kim?.labels;
+        const names = Array.isArray(labels) && labels.length === answer.probabilities.length ? labels : undefined;
+        const name = names?.[answer.prediction] ?? answer.label ?? `class ${answer.prediction}`;
+        return { nodes: kimResult(answer, names, roundTripMs), said: `Predicted class: ${name}, ${pct(answer.probabilities[answer.prediction])}` };
+      },
+    );
   });
   $('sm-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const body = { sent1: $('sm-question').value, sent2: $('sm-answer').value };
-    void run('sm', '/sm', body, () => scoreHere(body.sent1, body.sent2, browserBackend), 'Scoring…', async (data, roundTripMs) => {
-      const answer = withProbabilities(data, Array.isArray(data.score) ? data.score[0] : undefined);
-      return { nodes: smResult(answer, roundTripMs), said: `Relevance score ${answer.probabilities[1].toFixed(3)}` };
-    });
+    void run(
+      'sm',
+      '/sm',
+      body,
+      () => scoreHere(body.sent1, body.sent2, browserBackend),
+      'Scoring…',
+      async (data, roundTripMs) => {
+        const answer = withProbabilities(data, Array.isArray(data.score) ? data.score[0] : undefined);
+        return { nodes: smResult(answer, roundTripMs), said: `Relevance score ${answer.probabilities[1].toFixed(3)}` };
+      },
+    );
   });
   void showHealth();
 }
@@ -145,7 +159,13 @@ async function showHealth() {
     const models = Object.entries(data.models ?? {}).map(([kind, m]) => `${m.title ?? kind} (${m.file ?? '?'})`);
     const limit = data.limits?.max_tokens ? `; at most ${data.limits.max_tokens} tokens per text` : '';
     status.className = 'status ok';
-    status.replaceChildren('Connected to ', where, ': backend ', h('strong', { id: 'api-backend' }, String(data.backend ?? 'not reported')), `; ${models.join(' and ') || 'no models listed'}${limit}.`);
+    status.replaceChildren(
+      'Connected to ',
+      where,
+      ': backend ',
+      h('strong', { id: 'api-backend' }, String(data.backend ?? 'not reported')),
+      `; ${models.join(' and ') || 'no models listed'}${limit}.`,
+    );
     remember(apiBase);
   } catch (error) {
     if (base() !== apiBase) return;
@@ -164,7 +184,8 @@ async function showDownloads(loadMs) {
   const status = $('browser-status');
   status.hidden = false;
   status.className = 'status ok';
-  status.textContent = `Running in this browser. Downloaded so far: engine ${kb(d.engine)}, weights ${kb(d.weights)}, ` +
+  status.textContent =
+    `Running in this browser. Downloaded so far: engine ${kb(d.engine)}, weights ${kb(d.weights)}, ` +
     `word vectors ${kb(d.vectors)} (index ${kb(d.vectorIndex)}, rows ${kb(d.vectors - d.vectorIndex)}) in ${d.vectorRequests} range requests, of ${kb(d.vectorFileBytes)} in the files` +
     (loadMs > 1 ? `; loading took ${loadMs.toFixed(0)} ms.` : '.');
   status.dataset.downloaded = JSON.stringify(d);

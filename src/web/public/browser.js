@@ -24,7 +24,8 @@ function loadEngine() {
 function pipelineOf(kind, backend) {
   if (!pipelines.has(kind)) {
     const pending = loadEngine().then((tinycnn) =>
-      tinycnn.fetchPipeline(kind === 'kim' ? 'sentiment-analysis' : 'answer-selection', { baseUrl: new URL('/', window.location.href), backend }));
+      tinycnn.fetchPipeline(kind === 'kim' ? 'sentiment-analysis' : 'answer-selection', { baseUrl: new URL('/', window.location.href), backend }),
+    );
     pending.catch(() => pipelines.delete(kind));
     pipelines.set(kind, pending);
   }
@@ -92,7 +93,11 @@ export async function scoreHere(sent1, sent2, backend) {
  * @returns {Promise<{engine: number, weights: number, vectors: number, vectorIndex: number, vectorRequests: number, vectorFileBytes: number}>}
  */
 export async function downloaded() {
-  const sum = (filter) => performance.getEntriesByType('resource').filter((e) => filter(new URL(e.name).pathname)).reduce((n, e) => n + e.encodedBodySize, 0);
+  const sum = (filter) =>
+    performance
+      .getEntriesByType('resource')
+      .filter((e) => filter(new URL(e.name).pathname))
+      .reduce((n, e) => n + e.encodedBodySize, 0);
   let vectors = 0;
   let vectorIndex = 0;
   let vectorRequests = 0;
@@ -106,7 +111,14 @@ export async function downloaded() {
       vectorFileBytes += store.fileBytes;
     }
   }
-  return { engine: sum((p) => p === '/engine/tinycnn.js'), weights: sum((p) => p.endsWith('.safetensors')), vectors, vectorIndex, vectorRequests, vectorFileBytes };
+  return {
+    engine: sum((p) => p === '/engine/tinycnn.js'),
+    weights: sum((p) => p.endsWith('.safetensors')),
+    vectors,
+    vectorIndex,
+    vectorRequests,
+    vectorFileBytes,
+  };
 }
 
 function times(timings, began) {

@@ -50,7 +50,10 @@ function eventFor(context: Context, kind: string, path: string, body: string | u
 
 function checkItem(item: Record<string, unknown>): void {
   const numbers = (v: unknown, what: string) => {
-    ensure(Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number' && Number.isFinite(x)), `${what} is not a list of finite numbers: ${JSON.stringify(v)}`);
+    ensure(
+      Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number' && Number.isFinite(x)),
+      `${what} is not a list of finite numbers: ${JSON.stringify(v)}`,
+    );
     return v as number[];
   };
   if ('output' in item) numbers(item.output, 'output');

@@ -25,13 +25,36 @@ interface Input {
 
 const METHODS = ['GET', 'GET', 'POST', 'POST', 'POST', 'POST', 'POST', 'OPTIONS', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'get', 'P0ST', 'GET /x'];
 const PATHS = [
-  '/kim', '/kim', '/sm', '/', '/health', '//sm', '//kim', '/kim/', '/prod/kim', '/report', '/report/', '/report/charts/x.svg',
-  '/report/charts/..%2F..%2Fpackage.json', '/assets/app.js', '/assets/../package.json', '/assets/%2e%2e/%2e%2e/etc/passwd',
-  '/kim?input=x', '/kim#frag', '/%00', '/\u00e9', `/${'a'.repeat(9000)}`, '*', 'http://evil.example/kim', '/kim/../sm',
+  '/kim',
+  '/kim',
+  '/sm',
+  '/',
+  '/health',
+  '//sm',
+  '//kim',
+  '/kim/',
+  '/prod/kim',
+  '/report',
+  '/report/',
+  '/report/charts/x.svg',
+  '/report/charts/..%2F..%2Fpackage.json',
+  '/assets/app.js',
+  '/assets/../package.json',
+  '/assets/%2e%2e/%2e%2e/etc/passwd',
+  '/kim?input=x',
+  '/kim#frag',
+  '/%00',
+  '/\u00e9',
+  `/${'a'.repeat(9000)}`,
+  '*',
+  'http://evil.example/kim',
+  '/kim/../sm',
 ];
 const BODIES: unknown[] = [
-  { input: 'a gripping , funny and heartfelt film' }, { inputs: ['so good', 'so bad'] },
-  { sent1: 'who wrote the book', sent2: 'a young author' }, { pairs: [['q', 'a b']] },
+  { input: 'a gripping , funny and heartfelt film' },
+  { inputs: ['so good', 'so bad'] },
+  { sent1: 'who wrote the book', sent2: 'a young author' },
+  { pairs: [['q', 'a b']] },
 ];
 
 function request(rng: Rng): { input: Input; ops: string[] } {
@@ -51,18 +74,41 @@ function request(rng: Rng): { input: Input; ops: string[] } {
   }
   const bytes = Buffer.byteLength(body);
   const headers = ['Host: 127.0.0.1'];
-  if (rng.chance(0.8)) headers.push(`Content-Type: ${rng.pick(['application/json', 'application/octet-stream', 'text/plain; charset=utf-8', 'multipart/form-data'])}`);
+  if (rng.chance(0.8))
+    headers.push(`Content-Type: ${rng.pick(['application/json', 'application/octet-stream', 'text/plain; charset=utf-8', 'multipart/form-data'])}`);
   let framed = body;
   const bodyless = method === 'GET' || method === 'HEAD';
   switch (bodyless && rng.chance(0.9) ? -1 : rng.int(14)) {
-    case -1: break; // a GET / HEAD without framing headers
-    case 0: headers.push(`Content-Length: ${Math.max(0, bytes - 1 - rng.int(5))}`); ops.push('Content-Length too small'); break;
-    case 1: headers.push(`Content-Length: ${bytes + 1 + rng.int(50)}`); ops.push('Content-Length too large (the body never completes)'); break;
-    case 2: headers.push(`Content-Length: ${rng.pick(['-1', 'abc', '1e3', '99999999999999999999', `${bytes}, ${bytes + 1}`])}`); ops.push('Content-Length garbage'); break;
-    case 3: headers.push('Transfer-Encoding: chunked'); framed = `${bytes.toString(16)}\r\n${body}\r\n0\r\n\r\n`; ops.push('chunked'); break;
-    case 4: headers.push('Transfer-Encoding: chunked'); framed = `zz\r\n${body}\r\n`; ops.push('broken chunked'); break;
-    case 5: headers.push(`Content-Length: ${bytes}`, `Content-Length: ${bytes}`); ops.push('Content-Length twice'); break;
-    default: headers.push(`Content-Length: ${bytes}`);
+    case -1:
+      break; // a GET / HEAD without framing headers
+    case 0:
+      headers.push(`Content-Length: ${Math.max(0, bytes - 1 - rng.int(5))}`);
+      ops.push('Content-Length too small');
+      break;
+    case 1:
+      headers.push(`Content-Length: ${bytes + 1 + rng.int(50)}`);
+      ops.push('Content-Length too large (the body never completes)');
+      break;
+    case 2:
+      headers.push(`Content-Length: ${rng.pick(['-1', 'abc', '1e3', '99999999999999999999', `${bytes}, ${bytes + 1}`])}`);
+      ops.push('Content-Length garbage');
+      break;
+    case 3:
+      headers.push('Transfer-Encoding: chunked');
+      framed = `${bytes.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+      ops.push('chunked');
+      break;
+    case 4:
+      headers.push('Transfer-Encoding: chunked');
+      framed = `zz\r\n${body}\r\n`;
+      ops.push('broken chunked');
+      break;
+    case 5:
+      headers.push(`Content-Length: ${bytes}`, `Content-Length: ${bytes}`);
+      ops.push('Content-Length twice');
+      break;
+    default:
+      headers.push(`Content-Length: ${bytes}`);
   }
   if (rng.chance(0.1)) {
     headers.push(`X-${rng.pick(['Big', 'Injected\r\nEvil: 1', 'Unicode-\u00e9', ''])}: ${'v'.repeat(rng.pick([1, 100, 20_000]))}`);
@@ -118,7 +164,11 @@ export const httpTarget: FuzzTarget<Context, Input> = {
     ensureNoLeak(body, 'the body');
     if (/\r\ncontent-type: application\/json/i.test(head) && body !== '' && input.method !== 'HEAD') {
       const json = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
-      if (Number(status) >= 400) ensure(typeof json.error?.code === 'string' && typeof json.error.message === 'string', `a ${status} without {"error": {"code", "message"}}: ${body.slice(0, 200)}`);
+      if (Number(status) >= 400)
+        ensure(
+          typeof json.error?.code === 'string' && typeof json.error.message === 'string',
+          `a ${status} without {"error": {"code", "message"}}: ${body.slice(0, 200)}`,
+        );
       return `${status}${json.error ? ` ${json.error.code as string}` : ''}`;
     }
     return `${status} ${/\r\ncontent-type: ([\w/+-]+)/i.exec(head)?.[1] ?? 'no type'}`;

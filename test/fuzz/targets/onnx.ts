@@ -33,7 +33,10 @@ export const onnxTarget: FuzzTarget<Uint8Array[], Uint8Array> = {
     if (spec.kind !== 'kim') return 'converted (not Kim)';
     const answer = await typed(() => model.predict({ x: { data: probeValues(5, spec.channels * 7 * spec.dim), tokens: 7 } }));
     if ('code' in answer) return `converted, then ${answer.code}`;
-    ensure(answer.value.logits.every(Number.isFinite) && answer.value.probabilities.every(Number.isFinite), 'a converted model answered with a non-finite number');
+    ensure(
+      answer.value.logits.every(Number.isFinite) && answer.value.probabilities.every(Number.isFinite),
+      'a converted model answered with a non-finite number',
+    );
     return 'converted';
   },
   save: (bytes) => bytes,

@@ -32,7 +32,17 @@ interface Input {
 function source(path: string, load: boolean): Source {
   const bytes = new Uint8Array(readFileSync(path));
   const headerEnd = 8 + Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  return { name: path.slice(path.lastIndexOf('/') + 1), bytes, focus: [[0, headerEnd], [0, headerEnd], [0, 8], [headerEnd, bytes.length]], load };
+  return {
+    name: path.slice(path.lastIndexOf('/') + 1),
+    bytes,
+    focus: [
+      [0, headerEnd],
+      [0, headerEnd],
+      [0, 8],
+      [headerEnd, bytes.length],
+    ],
+    load,
+  };
 }
 
 function probeInput(model: Model): ModelInput {
@@ -60,7 +70,11 @@ export const safetensorsTarget: FuzzTarget<Source[], Input> = {
     for (const [name, t] of read.value.tensors) {
       const numel = t.shape.reduce((a, b) => a * b, 1);
       ensure(t.data.length === numel, `${name}: ${t.data.length} floats for shape [${t.shape}]`);
-      ensure(t.data.buffer !== bytes.buffer || (t.data.byteOffset >= bytes.byteOffset + 8 && t.data.byteOffset + t.data.byteLength <= bytes.byteOffset + bytes.length), `${name}: view outside the file`);
+      ensure(
+        t.data.buffer !== bytes.buffer ||
+          (t.data.byteOffset >= bytes.byteOffset + 8 && t.data.byteOffset + t.data.byteLength <= bytes.byteOffset + bytes.length),
+        `${name}: view outside the file`,
+      );
     }
     for (const [k, v] of Object.entries(read.value.metadata)) ensure(typeof v === 'string', `metadata ${k} is not a string`);
     if (!source.load) return 'read';
@@ -73,7 +87,7 @@ export const safetensorsTarget: FuzzTarget<Source[], Input> = {
     const { logits, probabilities, prediction, label } = answer.value;
     ensure(logits.every(Number.isFinite) && probabilities.every(Number.isFinite), `non-finite answer: ${JSON.stringify({ logits, probabilities })}`);
     ensure(Math.abs(probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-5, 'probabilities do not sum to 1');
-    ensure(label === model.spec.labels[prediction], 'label is not the prediction\'s');
+    ensure(label === model.spec.labels[prediction], "label is not the prediction's");
     return 'loaded';
   },
   save: ({ bytes }) => bytes,

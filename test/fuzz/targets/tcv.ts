@@ -38,21 +38,36 @@ interface Input {
 }
 
 const UNKNOWN = ['absent', 'GOOD', 'cafe\u0301', '', 'w', '<UNK>'];
-const MODES: [string, StoreFileOptions][] = [['paged', {}], ['resident index', { residentIndexBytes: 1 << 20 }], ['uncached', { cacheBytes: 0 }]];
+const MODES: [string, StoreFileOptions][] = [
+  ['paged', {}],
+  ['resident index', { residentIndexBytes: 1 << 20 }],
+  ['uncached', { cacheBytes: 0 }],
+];
 
 async function makeStore(tmp: string, name: string, count: number, dim: number, dtype: 'f16' | 'f32', unk: boolean): Promise<Store> {
   const path = join(tmp, name);
   const words = Array.from({ length: count }, (_, i) => (i % 13 === 0 ? `mot${i}-é` : i % 17 === 0 ? `日本${i}` : `w${i.toString(36)}`));
   if (unk) words[count >> 1] = '<unk>';
   const w = await StoreWriter.create(path, { dim, dtype, meta: { source: 'fuzz', n: String(count) } });
-  for (let i = 0; i < count; i++) await w.add(words[i], Array.from(probeValues(1000 + i, dim), (v) => v / 4));
+  for (let i = 0; i < count; i++)
+    await w.add(
+      words[i],
+      Array.from(probeValues(1000 + i, dim), (v) => v / 4),
+    );
   await w.finish();
   const bytes = new Uint8Array(readFileSync(path));
   const store = openEmbeddedStore(bytes);
   const h = store.header;
   const expected = store.lookup(words).matrix.slice();
   store.close();
-  const focus: Focus = [[0, 128], [h.tableOffset, h.fileBytes], [h.tableOffset, h.fileBytes], [h.offsetsOffset, h.poolOffset], [h.vectorsOffset, h.tableOffset], [h.pageCrcOffset, h.fileBytes]];
+  const focus: Focus = [
+    [0, 128],
+    [h.tableOffset, h.fileBytes],
+    [h.tableOffset, h.fileBytes],
+    [h.offsetsOffset, h.poolOffset],
+    [h.vectorsOffset, h.tableOffset],
+    [h.pageCrcOffset, h.fileBytes],
+  ];
   return { name, bytes, words, expected, focus };
 }
 
@@ -109,15 +124,21 @@ export const tcvTarget: FuzzTarget<Context, Input> = {
         continue;
       }
       ensure(dim === store.expected.length / store.words.length, `${mode}: dim ${dim}`);
-      ensure(found.unknown.join('\n') === UNKNOWN.join('\n'), `${mode}: unknown words ${JSON.stringify(found.unknown.filter((u) => !UNKNOWN.includes(u)).slice(0, 5))} of the store's own (silently unknown)`);
+      ensure(
+        found.unknown.join('\n') === UNKNOWN.join('\n'),
+        `${mode}: unknown words ${JSON.stringify(found.unknown.filter((u) => !UNKNOWN.includes(u)).slice(0, 5))} of the store's own (silently unknown)`,
+      );
       const got = found.matrix.subarray(0, store.expected.length);
-      ensure(got.every((v, i) => Object.is(v, store.expected[i])), `${mode}: a vector differs from the original's`);
+      ensure(
+        got.every((v, i) => Object.is(v, store.expected[i])),
+        `${mode}: a vector differs from the original's`,
+      );
       ensure(words.join('\n') === store.words.join('\n'), `${mode}: the word list differs from the original's`);
       outcome ||= 'exact';
     }
     if (!sealed) {
       const verified = await typed(() => openEmbeddedStore(bytes.slice(), { name: path, verify: true }).close(), [path]);
-      ensure(('code' in verified) !== unchanged, unchanged ? 'verify refused the unchanged file' : 'verify accepted a changed file');
+      ensure('code' in verified !== unchanged, unchanged ? 'verify refused the unchanged file' : 'verify accepted a changed file');
     }
     return outcome;
   },

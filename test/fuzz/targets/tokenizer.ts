@@ -12,12 +12,22 @@ import { mutateText } from '../mutate.js';
 import { ensure, typed, type FuzzTarget } from '../target.js';
 
 const SEEDS = [
-  'this is a very good movie', "it 's not bad , is n't it ?", "don't (really) like it!", 'Café naïve résumé',
-  'a gripping , funny and heartfelt film', '日本語 の テキスト', 'who wrote the book', 'the book was written by a young author',
+  'this is a very good movie',
+  "it 's not bad , is n't it ?",
+  "don't (really) like it!",
+  'Café naïve résumé',
+  'a gripping , funny and heartfelt film',
+  '日本語 の テキスト',
+  'who wrote the book',
+  'the book was written by a young author',
 ];
 const MODES: TokenizerOptions[] = [
-  { mode: 'clean_str_sst' }, { mode: 'clean_str_sst', splitPunctuation: true }, { mode: 'clean_str_sst', normalize: 'NFKC' },
-  { mode: 'split' }, { mode: 'split', lowercase: true }, { mode: 'split', maxTokens: 8 },
+  { mode: 'clean_str_sst' },
+  { mode: 'clean_str_sst', splitPunctuation: true },
+  { mode: 'clean_str_sst', normalize: 'NFKC' },
+  { mode: 'split' },
+  { mode: 'split', lowercase: true },
+  { mode: 'split', maxTokens: 8 },
 ];
 const SST_TOKEN = /^[a-z0-9(),!?'`]+$/;
 const SPLIT_BAD = /[\s\p{Cc}\p{Cf}]/u;
@@ -41,7 +51,8 @@ export const tokenizerTarget: FuzzTarget<null, Input> = {
     ensure(tokens.length >= 1 && tokens.length <= max, `${tokens.length} tokens (limit ${max})`);
     if (options.mode === 'clean_str_sst') {
       for (const t of tokens) ensure(SST_TOKEN.test(t), `clean_str_sst token ${JSON.stringify(t)} outside the reference's class`);
-      if (!options.splitPunctuation) { // (the Penn-Treebank split is not a fixed point: "c'sn't" -> c's n't -> c 's n't)
+      if (!options.splitPunctuation) {
+        // (the Penn-Treebank split is not a fixed point: "c'sn't" -> c's n't -> c 's n't)
         const again = tokenize(tokens.join(' '), options);
         ensure(again.join(' ') === tokens.join(' '), `clean_str_sst is not stable: ${JSON.stringify(tokens)} -> ${JSON.stringify(again)}`);
       }
