@@ -11,8 +11,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
-import type { ModelKind } from '../lambda/config.js';
-import { SHIPPED_MODELS } from '../pipeline/defaults.js';
+import { SHIPPED_MODELS, type ShippedModelName } from '../pipeline/defaults.js';
 import { writeZip, type ZippedEntry } from './zip.js';
 
 /** Where `npm run package` writes the zip, relative to the repo root (template.yaml's CodeUri). */
@@ -23,8 +22,8 @@ export interface PackageOptions {
   root: string;
   /** Output zip path. Default <root>/DEFAULT_ZIP. */
   out?: string;
-  /** Models whose weights (and embedded vectors) go in. Default both. */
-  models?: readonly ModelKind[];
+  /** Shipped models whose weights (and embedded vectors) go in. Default kim and sm, the routes' defaults. */
+  models?: readonly ShippedModelName[];
   /** Include the embedded vector files (leave out for DynamoDB-only deployments). Default true. */
   vectors?: boolean;
 }
@@ -102,8 +101,8 @@ export async function buildPackage(options: PackageOptions): Promise<PackageResu
     { name: 'bench.mjs', data: bench, kind: 'bench' },
     { name: 'dynamodb.cjs', data: dynamodb, kind: 'code' },
   ];
-  for (const kind of models) {
-    const files = SHIPPED_MODELS[kind];
+  for (const name of models) {
+    const files = SHIPPED_MODELS[name];
     entries.push({ name: files.weights, data: readFileSync(join(root, files.weights)), kind: 'weights' });
     if (options.vectors !== false) entries.push({ name: files.vectors, data: readFileSync(join(root, files.vectors)), kind: 'vectors' });
   }

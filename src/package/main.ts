@@ -4,14 +4,15 @@
  *
  *   node build/src/package/main.js [--out FILE] [--models kim,sm] [--no-vectors]
  *
- * --models   which models' weights (and vectors) go in (default both)
+ * --models   which shipped models' weights (and vectors) go in (default kim,sm, the routes' defaults;
+ *            add kim-sst1 to serve it with TINYCNN_KIM_MODEL=kim-sst1)
  * --no-vectors  leave the embedded vector files out (TINYCNN_VECTOR_STORE=dynamodb deployments)
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { ModelKind } from '../lambda/config.js';
+import { SHIPPED_MODELS, type ShippedModelName } from '../pipeline/defaults.js';
 import { buildPackage, describePackage } from './build.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -21,11 +22,13 @@ async function main(argv: string[]): Promise<number> {
   });
   const root = repoRoot();
   const models = (values.models ?? 'kim,sm').split(',').map((m) => m.trim());
-  if (models.length === 0 || !models.every((m) => m === 'kim' || m === 'sm')) throw new Error(`--models must list kim and/or sm, not "${values.models}"`);
+  const names = Object.keys(SHIPPED_MODELS);
+  if (models.length === 0 || !models.every((m) => names.includes(m)))
+    throw new Error(`--models must list shipped models (${names.join(', ')}), not "${values.models}"`);
   const result = await buildPackage({
     root,
     out: values.out === undefined ? undefined : resolve(values.out),
-    models: [...new Set(models)] as ModelKind[],
+    models: [...new Set(models)] as ShippedModelName[],
     vectors: !values['no-vectors'],
   });
   console.log(describePackage(result, root));
