@@ -7,19 +7,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tinycnn } from '../helpers/cli.js';
+import { PYTHON, requires } from '../helpers/requirements.js';
 
-const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
-if (!hasTorch) console.log('SKIPPED test/cli/convert-refusals: /usr/bin/python3 with PyTorch is missing (apt-get install python3-torch)');
+const torch = requires('tinycnn convert refusals of hostile checkpoints', 'torch');
 
 const dir = mkdtempSync(join(tmpdir(), 'tinycnn-refusals-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function python(script: string): void {
-  const run = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', cwd: dir });
+  const run = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', cwd: dir });
   expect(run.status, run.stderr).toBe(0);
 }
 
-describe.skipIf(!hasTorch)('tinycnn convert refusals', () => {
+describe.runIf(torch)('tinycnn convert refusals', () => {
   it('a pickle that is a call to eval: exit 2, one line naming the call, nothing run', () => {
     const marker = join(dir, 'pwned');
     python(
