@@ -9,7 +9,7 @@ import { ACTIVATION_CODES } from '../../kernels/activation.js';
 import type { PackedConv, PoolActivation, Sentence } from './backend.js';
 import { align, type WasmHeap } from './wasm-memory.js';
 import type { KernelExports } from './wasm-module.js';
-import { PANEL } from './wasm-pack.js';
+import { bankLayout, emptyBankLayout, PANEL } from './wasm-pack.js';
 
 /** A conv branch packed into linear memory. */
 export interface WasmConv extends PackedConv {
@@ -25,6 +25,8 @@ export interface WasmConv extends PackedConv {
  * size, and a longer sentence is split into blocks of windows of about this size.
  */
 export const CHUNK_BYTES = 256 * 1024;
+
+const layout = emptyBankLayout(); // convBank's bank, filled per call
 
 const BLOCK_INTS = 5; // a block descriptor: [sentence base byte offset, tokens, first window, end window, out row]
 
@@ -44,25 +46,8 @@ export function convBank(
   act: PoolActivation,
 ): void {
   const batch = sentences.length;
-  const { channels, dim } = bank[0].shape;
-  let kMax = 0;
-  let width = 0; // floats per sentence in the kernels' padded output: (sum of panels) * 8
-  let filters = 0;
-  for (const conv of bank) {
-    if (conv.shape.channels !== channels || conv.shape.dim !== dim) {
-      throw new BackendError(
-        name,
-        `a conv bank must share channels and dim: (${channels}, ${dim}) vs (${conv.shape.channels}, ${conv.shape.dim})`,
-        'SHAPE_MISMATCH',
-      );
-    }
-    kMax = Math.max(kMax, conv.shape.k);
-    width += conv.panels * PANEL;
-    filters += conv.shape.filters;
-  }
-  if (features.length < (batch - 1) * stride + offset + filters) {
-    throw new BackendError(name, `features holds ${features.length} floats, needs (${batch} - 1) * ${stride} + ${offset} + ${filters}`, 'SHAPE_MISMATCH');
-  }
+  bankLayout(layout, name, bank, features, batch, stride, offset);
+  const { channels, dim, kMax, width } = layout;
   const pad = kMax - 1; // zero rows staged above and below each sentence
   const rowBytes = channels * dim * 4; // staged bytes per padded row, all channels
   // windows per block: a multiple of the 4-row tile, so that a block's input fits CHUNK_BYTES

@@ -12,6 +12,7 @@
  * the kernel against.
  */
 import type { ConvShape } from '../../kernels/shapes.js';
+import { BackendError } from '../errors.js';
 
 /** Output features per panel: the micro-kernel's tile width. */
 export const PANEL = 8;
@@ -71,4 +72,56 @@ export function packBias(dst: Float32Array, at: number, bias: Float32Array): voi
   const padded = panelsFor(bias.length) * PANEL;
   dst.set(bias, at);
   dst.fill(0, at + bias.length, at + padded);
+}
+
+/** What the convs of one bank share and add up to in the kernels' padded output. */
+export interface BankLayout {
+  channels: number;
+  dim: number;
+  kMax: number; // the tallest filter
+  width: number; // floats per sentence in the kernels' padded output: (sum of panels) * 8
+  filters: number; // real filters of all convs: the features written per sentence
+}
+
+/** A BankLayout to fill, one per caller module: the forward path allocates nothing. */
+export const emptyBankLayout = (): BankLayout => ({ channels: 0, dim: 0, kMax: 0, width: 0, filters: 0 });
+
+/**
+ * Checks a bank of packed convs against itself (one channels and dim) and features against it
+ * (room for `batch` rows of `stride` floats from `offset`); writes its layout into `out`.
+ * @param name backend name, for errors
+ */
+export function bankLayout(
+  out: BankLayout,
+  name: string,
+  bank: readonly { readonly shape: ConvShape; readonly panels: number }[],
+  features: Float32Array, // (batch, stride)
+  batch: number,
+  stride: number,
+  offset: number,
+): void {
+  const { channels, dim } = bank[0]!.shape;
+  let kMax = 0;
+  let width = 0;
+  let filters = 0;
+  for (const conv of bank) {
+    if (conv.shape.channels !== channels || conv.shape.dim !== dim) {
+      throw new BackendError(
+        name,
+        `a conv bank must share channels and dim: (${channels}, ${dim}) vs (${conv.shape.channels}, ${conv.shape.dim})`,
+        'SHAPE_MISMATCH',
+      );
+    }
+    kMax = Math.max(kMax, conv.shape.k);
+    width += conv.panels * PANEL;
+    filters += conv.shape.filters;
+  }
+  if (features.length < (batch - 1) * stride + offset + filters) {
+    throw new BackendError(name, `features holds ${features.length} floats, needs (${batch} - 1) * ${stride} + ${offset} + ${filters}`, 'SHAPE_MISMATCH');
+  }
+  out.channels = channels;
+  out.dim = dim;
+  out.kMax = kMax;
+  out.width = width;
+  out.filters = filters;
 }

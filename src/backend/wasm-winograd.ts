@@ -12,7 +12,7 @@ import type { Activation, ConvShape, PackedConv, Sentence } from './backend.js';
 import { ACTIVATION_CODES } from '../../kernels/activation.js';
 import { align, type WasmHeap } from './wasm-memory.js';
 import type { KernelExports } from './wasm-module.js';
-import { PANEL, packBias, panelsFor } from './wasm-pack.js';
+import { bankLayout, emptyBankLayout, PANEL, packBias, panelsFor } from './wasm-pack.js';
 
 /** A conv branch packed for the Winograd kernels. */
 export interface WasmWinogradConv extends PackedConv {
@@ -33,6 +33,8 @@ export const WINOGRAD_CHUNK_BYTES = 256 * 1024;
 
 /** Bytes past M where winograd_gemm sends the sums of a repeated last panel. */
 const M_DUMMY_BYTES = 64;
+
+const layout = emptyBankLayout(); // winogradConvBank's bank, filled per call
 
 const TILE_INTS = 3; // a tile descriptor: [first padded row byte offset, out byte offset, valid outputs]
 
@@ -91,27 +93,10 @@ export function winogradConvBank(
   act: Exclude<Activation, 'none'>,
 ): void {
   const batch = sentences.length;
-  const { channels, dim } = bank[0].shape;
+  bankLayout(layout, name, bank, features, batch, stride, offset);
+  const { channels, dim, kMax, width } = layout;
   const kc = channels * dim; // the GEMMs' reduction
-  let kMax = 0;
-  let width = 0; // floats per sentence in the kernels' padded output: (sum of panels) * 8
-  let filters = 0;
   let vBytes = 0; // V + M scratch of the largest chunk
-  for (const conv of bank) {
-    if (conv.shape.channels !== channels || conv.shape.dim !== dim) {
-      throw new BackendError(
-        name,
-        `a conv bank must share channels and dim: (${channels}, ${dim}) vs (${conv.shape.channels}, ${conv.shape.dim})`,
-        'SHAPE_MISMATCH',
-      );
-    }
-    kMax = Math.max(kMax, conv.shape.k);
-    width += conv.panels * PANEL;
-    filters += conv.shape.filters;
-  }
-  if (features.length < (batch - 1) * stride + offset + filters) {
-    throw new BackendError(name, `features holds ${features.length} floats, needs (${batch} - 1) * ${stride} + ${offset} + ${filters}`, 'SHAPE_MISMATCH');
-  }
   const pad = kMax - 1; // zero rows staged above each sentence
   let rows = 0; // staged rows of all sentences, per channel
   let totalTokens = 0;
