@@ -32,11 +32,14 @@ import json
 import os
 import sys
 
+importing = "torch"  # named in the message below: an ImportError raised inside a broken install has no .name
 try:
+    import torch  # first: the one to name where both are missing
+
+    importing = "numpy"
     import numpy as np
-    import torch
 except ImportError as missing:  # exit 3: this Python lacks a dependency (tinycnn convert tries another)
-    print(f"export.py: {sys.executable} cannot import {missing.name or 'a module'}: reading PyTorch "
+    print(f"export.py: {sys.executable} cannot import {importing} ({missing}): reading PyTorch "
           "checkpoints needs PyTorch and numpy (pip install torch numpy, or apt-get install python3-torch)",
           file=sys.stderr)
     sys.exit(3)
