@@ -26,12 +26,14 @@ export interface ReportFields {
  * @param fields the invocation's measurements
  */
 export function formatReport(fields: ReportFields): string {
-  const init = fields.initDurationMs;
-  const billed = Math.max(1, Math.ceil(fields.durationMs + (init ?? 0)));
+  const duration = fields.durationMs.toFixed(2);
+  const init = fields.initDurationMs?.toFixed(2);
+  // billed from the figures as printed, so a reader of the line (src/cost) gets the same ms
+  const billed = Math.max(1, Math.ceil(Number(duration) + Number(init ?? 0)));
   let line =
-    `REPORT RequestId: ${fields.requestId}\tDuration: ${fields.durationMs.toFixed(2)} ms\tBilled Duration: ${billed} ms\t` +
+    `REPORT RequestId: ${fields.requestId}\tDuration: ${duration} ms\tBilled Duration: ${billed} ms\t` +
     `Memory Size: ${fields.memorySizeMb} MB\tMax Memory Used: ${fields.maxMemoryUsedMb} MB\t`;
-  if (init !== undefined) line += `Init Duration: ${init.toFixed(2)} ms\t`;
+  if (init !== undefined) line += `Init Duration: ${init} ms\t`;
   return line;
 }
 
