@@ -118,15 +118,17 @@ export function winogradPlanFor(k: number, tiles: Readonly<Record<number, number
 /**
  * U (filters, alpha, channels, dim) <- G applied along the k axis of weight (filters, channels, k, dim),
  * in float64, rounded once to float32. The wasm backend does the same in wasm (winograd.wat).
+ * @returns whether some U value overflowed float32 (then the conv must run direct)
  */
 export function transformWeights(
   u: Float32Array, // (filters, alpha, channels, dim)
   weight: Float32Array, // (filters, channels, k, dim)
   shape: Readonly<{ filters: number; channels: number; k: number; dim: number }>,
   plan: WinogradPlan,
-): void {
+): boolean {
   const { filters, channels, k, dim } = shape;
   const { alpha, g } = plan;
+  let bad = 0; // stays 0 unless some stored U value is ±Infinity (inf * 0 = NaN)
   for (let f = 0; f < filters; f++) {
     for (let x = 0; x < alpha; x++) {
       for (let c = 0; c < channels; c++) {
@@ -136,8 +138,10 @@ export function transformWeights(
           let sum = 0;
           for (let j = 0; j < k; j++) sum += g[x * k + j] * weight[src + j * dim + d];
           u[dst + d] = sum;
+          bad += u[dst + d] * 0;
         }
       }
     }
   }
+  return bad !== 0;
 }

@@ -27,14 +27,19 @@
   ;; in a cold process, as Liftoff's baseline code, where the instructions per multiply-add are
   ;; what counts. Float32 (MADD); the js backend computes U in float64, and the golden and parity
   ;; errors of the two show no difference that U's rounding explains.
+  ;; Returns 1 when some U value is not finite (finite weights near ±3.4e38 whose combinations
+  ;; overflow), else 0: every stored pair is also multiplied by 0 into $bad, which stays 0 unless
+  ;; an infinity or a NaN went by (inf * 0 = NaN), so the caller needs no second pass over U.
 ;;@repeat K 2 8
   (func (export "winograd_weights${K}")
     (param $dst i32)     ;; (panels, alpha, channels * dim, 8) f32
     (param $w i32)       ;; (panels, channels, k * dim, 8) f32: the direct kernel's packed weight
     (param $panels i32) (param $channels i32) (param $dim i32) (param $alpha i32)
     (param $g i32)       ;; (alpha, k) f32
+    (result i32)         ;; 1: some U value overflowed float32
     (local $p i32) (local $c i32) (local $x i32) (local $dEnd i32) (local $gx i32) (local $dp i32)
     (local $planeBytes i32) (local $tapBytes i32) (local $acc0 v128) (local $acc1 v128) (local $s v128)
+    (local $bad v128)    ;; f32x4: sum of (acc0 + acc1) * 0 over every store; NaN lanes mark overflow
 ;;@repeat J 0 K
     (local $w${J}0 v128) (local $w${J}1 v128)
 ;;@end J
@@ -60,6 +65,7 @@
 ;;@end J
             (v128.store (local.get $dp) (local.get $acc0))
             (v128.store offset=16 (local.get $dp) (local.get $acc1))
+            (local.set $bad (f32x4.add (f32x4.mul (f32x4.add (local.get $acc0) (local.get $acc1)) (v128.const i64x2 0 0)) (local.get $bad)))
             (local.set $gx (i32.add (local.get $gx) (i32.const ${4 * K})))
             (local.set $dp (i32.add (local.get $dp) (local.get $planeBytes)))
             (br_if $plane (local.tee $x (i32.sub (local.get $x) (i32.const 1)))))
@@ -71,7 +77,8 @@
         (br_if $channel (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
       ;; dst: past plane 0 of this panel -> the next panel
       (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $planeBytes) (i32.sub (local.get $alpha) (i32.const 1)))))
-      (br_if $panel (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $panels)))))
+      (br_if $panel (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $panels))))
+    (v128.any_true (f32x4.ne (local.get $bad) (local.get $bad))))
 ;;@end K
 
   ;; The input transform for alpha = A (one function per A, 4..8, so the A rows of a tile live

@@ -14,13 +14,3 @@ export function checkDensePacking(backend: string, weight: Float32Array, bias: F
     throw new BackendError(backend, `dense weight/bias lengths ${weight.length}/${bias.length} do not match shape (${outFeatures}, ${inFeatures})`);
   }
 }
-
-/**
- * Whether Winograd's transformed weights U = G w left float32 (weights near ±3.4e38 whose
- * combinations overflow). Such a filter height runs the direct convolution instead: an
- * infinite U would turn a zero input into NaN, where direct convolution gives a finite sum.
- * @param u the transformed weights, any layout
- */
-export function winogradOverflows(u: Float32Array): boolean {
-  return u.includes(Infinity) || u.includes(-Infinity) || u.includes(NaN);
-}

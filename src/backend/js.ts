@@ -9,7 +9,7 @@ import { dense } from '../../kernels/js/dense.js';
 import { transformWeights, winogradPlanFor, type WinogradPlan } from '../../kernels/js/toom-cook.js';
 import { winogradConvMaxPool, winogradScratchLength } from '../../kernels/js/winograd.js';
 import type { Activation, Backend, ConvAlgorithm, ConvShape, PackedConv, PackedDense, Sentence } from './backend.js';
-import { checkConvPacking, checkDensePacking, winogradOverflows } from './checks.js';
+import { checkConvPacking, checkDensePacking } from './checks.js';
 
 interface JsConv extends PackedConv {
   readonly weight: Float32Array; // (filters, channels, k, dim); for Winograd U: (filters, alpha, channels, dim)
@@ -46,8 +46,9 @@ export function createJsBackend(options: JsBackendOptions = {}): Backend {
         return packed;
       }
       const u = new Float32Array(shape.filters * plan.alpha * shape.channels * shape.dim); // (filters, alpha, channels, dim)
-      transformWeights(u, weight, shape, plan);
-      const packed: JsConv = winogradOverflows(u) ? { shape, weight, bias } : { shape, weight: u, bias, plan };
+      // U overflowing float32 (weights near ±3.4e38) would turn a zero input into NaN where direct gives a finite sum
+      const overflows = transformWeights(u, weight, shape, plan);
+      const packed: JsConv = overflows ? { shape, weight, bias } : { shape, weight: u, bias, plan };
       return packed;
     },
 

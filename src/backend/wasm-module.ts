@@ -10,13 +10,13 @@ import { KERNELS_RELAXED_BASE64, KERNELS_SIMD_BASE64, PROBE_RELAXED_BASE64, PROB
 export type WasmFlavour = 'wasm-simd' | 'wasm-relaxed';
 
 /** Must equal the `abi` global exported by kernels/wasm/tinycnn.wat (signatures and packed layouts). */
-export const KERNELS_ABI = 4;
+export const KERNELS_ABI = 5;
 
 /** winograd_inputA of kernels/wasm/winograd.wat (A = alpha); desc: (tiles, 3) i32 tile descriptors. */
 type WinogradInput = (v: number, planeBytes: number, desc: number, tiles: number, channels: number, rowBytes: number, chanBytes: number, bt: number) => void;
 
-/** winograd_weightsK of kernels/wasm/winograd.wat (K = k, the filter height). */
-type WinogradWeights = (dst: number, w: number, panels: number, channels: number, dim: number, alpha: number, g: number) => void;
+/** winograd_weightsK of kernels/wasm/winograd.wat (K = k, the filter height); returns 1 when some U value overflowed. */
+type WinogradWeights = (dst: number, w: number, panels: number, channels: number, dim: number, alpha: number, g: number) => number;
 
 /** The exports of kernels/wasm/tinycnn.wat. Pointers are byte offsets into `memory`. */
 export interface KernelExports {

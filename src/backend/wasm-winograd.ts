@@ -38,7 +38,12 @@ const layout = emptyBankLayout(); // winogradConvBank's bank, filled per call
 
 const TILE_INTS = 3; // a tile descriptor: [first padded row byte offset, out byte offset, valid outputs]
 
-/** Packs weight (filters, channels, k, dim) and bias (filters) for F(plan.m, k); returns the handle. */
+/**
+ * Packs weight (filters, channels, k, dim) and bias (filters) for F(plan.m, k); returns the handle,
+ * or undefined when the transformed weights overflow float32 (weights near ±3.4e38): an infinite U
+ * would turn a zero input into NaN where direct convolution gives a finite sum, so that filter
+ * height must run direct. Its heap bytes then stay allocated (a pathological file).
+ */
 export function packWinogradConv(
   heap: WasmHeap,
   kernels: KernelExports,
@@ -47,7 +52,7 @@ export function packWinogradConv(
   bias: Float32Array, // (filters)
   shape: ConvShape,
   plan: WinogradPlan,
-): WasmWinogradConv {
+): WasmWinogradConv | undefined {
   const { filters, channels, k, dim } = shape;
   const { m, alpha } = plan;
   const panels = panelsFor(filters);
@@ -70,7 +75,8 @@ export function packWinogradConv(
   f32.set(weight, src >>> 2);
   f32.set(plan.g, g >>> 2);
   kernels.pack(w, src, filters, cols, tmp);
-  kernels[`winograd_weights${k as 2 | 3 | 4 | 5 | 6 | 7}`](u, w, panels, channels, dim, alpha, g);
+  const overflows = kernels[`winograd_weights${k as 2 | 3 | 4 | 5 | 6 | 7}`](u, w, panels, channels, dim, alpha, g);
+  if (overflows) return undefined;
   return { shape: { filters, channels, k, dim }, owner, plan, u, bias: b, panels, at, bt };
 }
 

@@ -9,7 +9,7 @@
 import { BackendError } from '../errors.js';
 import { winogradPlanFor, type WinogradPlan } from '../../kernels/js/toom-cook.js';
 import type { Activation, Backend, ConvAlgorithm, ConvShape, PackedConv, PackedDense, Sentence } from './backend.js';
-import { checkConvPacking, checkDensePacking, winogradOverflows } from './checks.js';
+import { checkConvPacking, checkDensePacking } from './checks.js';
 import { ACTIVATION_CODES } from '../../kernels/activation.js';
 import { convBank, type WasmConv } from './wasm-conv.js';
 import { align, DEFAULT_MAX_MEMORY_BYTES, WasmHeap } from './wasm-memory.js';
@@ -98,8 +98,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       const plan = conv === 'winograd' && dim >= 4 ? (options.winogradPlan ?? winogradPlanFor)(k) : undefined;
       if (plan) {
         const packed = packWinogradConv(heap, run, owner, weight, bias, shape, plan);
-        const u = heap.f32.subarray(packed.u >>> 2, (packed.u >>> 2) + packed.panels * plan.alpha * channels * dim * PANEL);
-        if (!winogradOverflows(u)) return packed; // else direct (its heap bytes stay allocated: a pathological file)
+        if (packed) return packed; // else U overflowed float32: this filter height runs direct
       }
       const panels = panelsFor(filters);
       // (filters, channels, k, dim) packs as (filters, channels * k * dim) rows: (panels, channels, k * dim, 8)

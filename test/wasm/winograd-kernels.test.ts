@@ -37,7 +37,7 @@ for (const flavour of ['wasm-simd', 'wasm-relaxed'] as WasmFlavour[]) {
           const panels = panelsFor(filters);
           const weight = randomFloats(filters * channels * k * dim);
           const want = new Float32Array(filters * alpha * channels * dim); // (filters, alpha, channels, dim)
-          transformWeights(want, weight, shape, plan);
+          expect(transformWeights(want, weight, shape, plan), 'js: U of small weights overflowed').toBe(false);
           const packed = new Float32Array(panels * PANEL * channels * k * dim); // (panels, channels, k * dim, 8)
           packConvWeight(packed, 0, weight, shape);
           const w = 64;
@@ -48,7 +48,7 @@ for (const flavour of ['wasm-simd', 'wasm-relaxed'] as WasmFlavour[]) {
           const f32 = new Float32Array(wasm.memory.buffer);
           f32.set(packed, w >>> 2);
           f32.set(plan.g, g >>> 2);
-          wasm[`winograd_weights${k as 2 | 3 | 4 | 5 | 6 | 7}`](u, w, panels, channels, dim, alpha, g);
+          expect(wasm[`winograd_weights${k as 2 | 3 | 4 | 5 | 6 | 7}`](u, w, panels, channels, dim, alpha, g), 'U of small weights overflowed').toBe(0);
           const got = new Float32Array(wasm.memory.buffer, u, (end - u) / 4); // (panels, alpha, channels * dim, 8)
           for (let f = 0; f < panels * PANEL; f++) {
             for (let x = 0; x < alpha; x++) {
@@ -72,6 +72,36 @@ for (const flavour of ['wasm-simd', 'wasm-relaxed'] as WasmFlavour[]) {
           expect(new Uint32Array(wasm.memory.buffer)[(u >>> 2) - 1], 'a word before U was written').toBe(GARBAGE);
         }
       }
+    });
+
+    it('winograd_weightsK says when U overflows float32 (finite weights near the maximum), as the float64 transform does', () => {
+      let overflowed = 0;
+      for (let k = 2; k <= 7; k++) {
+        for (let m = 2; m + k - 1 <= 8; m++) {
+          const plan = toomCook(m, k);
+          const { alpha } = plan;
+          const shape = { filters: 9, channels: 1, k, dim: 5 };
+          const weight = randomFloats(9 * k * 5);
+          const huge = randomInt(0, 8); // one filter's taps all 3e38: the G rows that sum past ~1.13 overflow
+          for (let i = 0; i < k * 5; i++) weight[huge * k * 5 + i] = 3e38;
+          const want = new Float32Array(9 * alpha * 5);
+          const jsSays = transformWeights(want, weight, shape, plan);
+          expect(jsSays, `F(${m}, ${k}): js flag vs its own U`).toBe(want.some((v) => !Number.isFinite(v)));
+          const packed = new Float32Array(2 * PANEL * k * 5);
+          packConvWeight(packed, 0, weight, shape);
+          const w = 64;
+          const g = w + packed.length * 4 + 64;
+          const u = g + alpha * k * 4 + 64;
+          const wasm = kernels(flavour, u + 2 * alpha * 5 * PANEL * 4 + 64);
+          const f32 = new Float32Array(wasm.memory.buffer);
+          f32.set(packed, w >>> 2);
+          f32.set(plan.g, g >>> 2);
+          const wasmSays = wasm[`winograd_weights${k as 2 | 3 | 4 | 5 | 6 | 7}`](u, w, 2, 1, 5, alpha, g);
+          expect(wasmSays, `F(${m}, ${k}): wasm flag vs the float64 transform`).toBe(jsSays ? 1 : 0);
+          overflowed += wasmSays;
+        }
+      }
+      expect(overflowed, 'no tile overflowed: the case is not exercised').toBeGreaterThan(5);
     });
 
     for (let alpha = 4; alpha <= 8; alpha++) {
