@@ -19,27 +19,29 @@ import { fileURLToPath } from 'node:url';
  *          (the loader then reports the missing file by that path)
  */
 export function findAsset(relative: string): string {
-  const roots = searchRoots();
-  for (const root of roots) {
+  let first: string | undefined;
+  for (const root of searchRoots()) {
     const candidate = join(root, relative);
     if (existsSync(candidate)) return candidate;
+    first ??= candidate;
   }
-  return join(roots[0], relative);
+  return first ?? join(process.cwd(), relative);
 }
 
-/** $LAMBDA_TASK_ROOT, then this module's folder and its ancestors, then the working directory. */
-function searchRoots(): string[] {
-  const roots: string[] = [];
+/**
+ * $LAMBDA_TASK_ROOT, then this module's folder and its ancestors, then the working directory;
+ * lazily, so on Lambda the first root answers without import.meta.url being resolved at INIT.
+ */
+function* searchRoots(): IterableIterator<string> {
   const taskRoot = process.env.LAMBDA_TASK_ROOT;
-  if (taskRoot) roots.push(resolve(taskRoot));
+  if (taskRoot) yield resolve(taskRoot);
   let dir = moduleDir();
   while (dir !== undefined) {
-    roots.push(dir);
+    yield dir;
     const parent = dirname(dir);
     dir = parent === dir ? undefined : parent;
   }
-  roots.push(process.cwd());
-  return roots;
+  yield process.cwd();
 }
 
 function moduleDir(): string | undefined {
