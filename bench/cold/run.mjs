@@ -20,8 +20,10 @@
  * process; INIT (spawn -> model ready) and first-invoke times are reported by the contender;
  * peak RSS comes from GNU time (%M), else from the contender's own getrusage.
  *
- *   node bench/cold/run.mjs [--rounds N] [--json] [--node MAJOR]
+ *   node bench/cold/run.mjs [--rounds N] [--json] [--node MAJOR] [--only tinycnn,ort-node]
  * --node MAJOR runs it all on the official Node build of that major (bench/on-node.mjs), e.g. 22.
+ * --only NAMES runs just those contenders (and the floors and the harness row the ratios need),
+ * for quick before/after comparisons while working on start-up; a result file is written only for full runs.
  * Writes bench/cold/results/cold-<date>-<arch>-node<major>.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -50,9 +52,10 @@ const log = (...parts) => console.error(...parts);
 
 const { values } = parseArgs({
   args: onNodeMajor(process.argv[1], process.argv.slice(2)),
-  options: { rounds: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } },
+  options: { rounds: { type: 'string', default: '10' }, json: { type: 'boolean', default: false }, only: { type: 'string' } },
 });
 const rounds = Number(values.rounds);
+const only = values.only?.split(',');
 const loadAtStart = loadavg()[0];
 
 /** dist/tinycnn-lambda.zip, made by `npm run package` when missing; unzipped into a temp folder. */
@@ -145,7 +148,9 @@ try {
     peers.ort && onnx && { name: 'ort-node', cmd: node, args: [join(HERE, 'ort.mjs'), 'node', onnx, String(CLASSES)] },
     peers.ort && onnx && { name: 'ort-web', cmd: node, args: [join(HERE, 'ort.mjs'), 'web', onnx, String(CLASSES)] },
     existsSync(PYTHON) && { name: 'pytorch', cmd: PYTHON, args: [join(HERE, 'pytorch.py'), WEIGHTS] },
-  ].filter(Boolean);
+  ]
+    .filter(Boolean)
+    .filter((c) => only === undefined || c.floor || c.name.startsWith('harness') || only.includes(c.name));
   const samples = new Map(contenders.map((c) => [c.name, []]));
   const info = {};
 
@@ -176,7 +181,11 @@ try {
   const by = Object.fromEntries(summary.map((s) => [s.runtime, s]));
   const floor = by['node -e 0'].wall_ms_median;
   const over = (name) => (by[name] ? by[name].wall_ms_median - floor : NaN);
+  // what each engine itself adds: its wall time minus the empty-handler harness row's
+  const own = (name) => (by[name] && by['harness (empty handler)'] ? by[name].wall_ms_median - by['harness (empty handler)'].wall_ms_median : NaN);
   const targets = {
+    tinycnn_own_over_ort_node: own('tinycnn') / own('ort-node'),
+    tinycnn_own_over_tfjs_wasm: own('tinycnn') / own('tfjs-wasm'),
     tinycnn_over_ort_node: over('tinycnn') / over('ort-node'),
     tinycnn_over_tfjs_wasm: over('tinycnn') / over('tfjs-wasm'),
     tinycnn_rss_over_node_mib: by.tinycnn.peak_rss_mib_median - by['node -e 0'].peak_rss_mib_median,
@@ -203,7 +212,7 @@ try {
   const outDir = join(HERE, 'results');
   mkdirSync(outDir, { recursive: true });
   const outFile = join(outDir, `cold-${result.date.slice(0, 10)}-${arch()}-node${NODE_MAJOR}.json`);
-  writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+  if (only === undefined) writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
 
   if (values.json) {
     console.log(JSON.stringify(result, null, 2));
@@ -223,6 +232,12 @@ try {
     const ok = (v, limit) => (Number.isNaN(v) ? 'not run' : v <= limit ? 'ok' : 'MISSED');
     console.log('');
     console.log(
+      `tinycnn (wall − harness) / ort-node's:     ${f(targets.tinycnn_own_over_ort_node, 3)}  (target <= 0.15: ${ok(targets.tinycnn_own_over_ort_node, 0.15)})`,
+    );
+    console.log(
+      `tinycnn (wall − harness) / tfjs-wasm's:    ${f(targets.tinycnn_own_over_tfjs_wasm, 3)}  (target <= 0.05: ${ok(targets.tinycnn_own_over_tfjs_wasm, 0.05)})`,
+    );
+    console.log(
       `tinycnn (wall − node floor) / ort-node's:  ${f(targets.tinycnn_over_ort_node, 3)}  (target <= 0.25: ${ok(targets.tinycnn_over_ort_node, 0.25)})`,
     );
     console.log(
@@ -234,7 +249,7 @@ try {
       console.log(
         `the Node harness alone (empty handler) is ${f(harness.wall_ms_median - floor)} ms over the node floor; it is part of every Node contender's figure above`,
       );
-    console.log(`INIT = spawn -> model ready (includes Node/Python start-up); wall includes exit. Written to ${outFile.slice(REPO.length + 1)}`);
+    console.log(`INIT = spawn -> model ready (includes Node/Python start-up); wall includes exit. ${only === undefined ? `Written to ${outFile.slice(REPO.length + 1)}` : "--only: no result file written"}`);
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

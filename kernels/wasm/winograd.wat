@@ -19,43 +19,57 @@
   ;; Packed transformed weight (winograd_weightsK writes it): (panels, alpha, channels * dim, 8),
   ;; filter f = 8 * panel + lane; lanes >= filters are 0.
 
-  ;; The weight transform, once per conv at load, on weights already packed for the direct kernel:
-  ;;   dst (panels, alpha, channels * dim, 8) <- U[x, c, d] = sum_j G[x, j] W[c, j, d]
-  ;; where W (panels, channels, k * dim, 8) is what `pack` makes of (filters, channels, k, dim), so
-  ;; every load and store is a contiguous 8-filter group and the k groups of a (c, d) are loaded
-  ;; once for all alpha planes. One function per k (2..7), the taps unrolled: this loop runs once,
-  ;; in a cold process, as Liftoff's baseline code, where the instructions per multiply-add are
-  ;; what counts. Float32 (MADD); the js backend computes U in float64, and the golden and parity
-  ;; errors of the two show no difference that U's rounding explains.
+  ;; The weight transform, once per conv at load, one 8-filter panel per call:
+  ;;   dst (alpha, channels * dim, 8) <- U[x, c, d] = sum_j G[x, j] w[f, c, j, d],  f = lane
+  ;; from the panel's 8 rows of raw weight (8, channels, k, dim) in scratch (the caller copies
+  ;; them in, zero rows past the conv's filters). Per channel, 4 columns d at a time, each tap's
+  ;; 8 x 4 block is transposed (as `pack` does) into `groups` (k, 4, 8), so the k 8-filter groups
+  ;; of a column are loaded once for all alpha planes. The conv's weights are never copied into
+  ;; wasm memory whole, nor packed for the direct kernel first: at INIT what costs is memory
+  ;; touched for the first time (a page fault per 4 KiB) and the instructions of Liftoff's
+  ;; baseline code, which this loop runs as (once, in a cold process). When dim is not a
+  ;; multiple of 4 the last block overlaps the one before it (rewrites identical values), so
+  ;; dim >= 4 is all it needs. One function per k (2..7), the taps unrolled. Float32 (MADD);
+  ;; the js backend computes U in float64, and the golden and parity errors of the two show no
+  ;; difference that U's rounding explains.
   ;; Returns 1 when some U value is not finite (finite weights near ±3.4e38 whose combinations
   ;; overflow), else 0: every stored pair is also multiplied by 0 into $bad, which stays 0 unless
   ;; an infinity or a NaN went by (inf * 0 = NaN), so the caller needs no second pass over U.
 ;;@repeat K 2 8
   (func (export "winograd_weights${K}")
-    (param $dst i32)     ;; (panels, alpha, channels * dim, 8) f32
-    (param $w i32)       ;; (panels, channels, k * dim, 8) f32: the direct kernel's packed weight
-    (param $panels i32) (param $channels i32) (param $dim i32) (param $alpha i32)
+    (param $dst i32)     ;; this panel's (alpha, channels * dim, 8) f32
+    (param $rows i32)    ;; (8, channels, k, dim) f32: the panel's filters, zero rows past the conv's
+    (param $channels i32) (param $dim i32) (param $alpha i32)
     (param $g i32)       ;; (alpha, k) f32
+    (param $groups i32)  ;; scratch (k, 4, 8) f32: one block of 4 columns, transposed
     (result i32)         ;; 1: some U value overflowed float32
-    (local $p i32) (local $c i32) (local $x i32) (local $dEnd i32) (local $gx i32) (local $dp i32)
-    (local $planeBytes i32) (local $tapBytes i32) (local $acc0 v128) (local $acc1 v128) (local $s v128)
+    (local $tapBytes i32) (local $rowBytes i32) (local $planeBytes i32) (local $lastD i32)
+    (local $c i32) (local $d i32) (local $i i32) (local $x i32) (local $gx i32) (local $dp i32) (local $gi i32)
+    (local $acc0 v128) (local $acc1 v128) (local $s v128)
     (local $bad v128)    ;; f32x4: sum of (acc0 + acc1) * 0 over every store; NaN lanes mark overflow
 ;;@repeat J 0 K
     (local $w${J}0 v128) (local $w${J}1 v128)
 ;;@end J
-    (local.set $tapBytes (i32.shl (local.get $dim) (i32.const 5)))                             ;; one tap's dim groups
-    (local.set $planeBytes (i32.mul (local.get $channels) (local.get $tapBytes)))              ;; one plane of dst
-    (loop $panel
-      (local.set $c (local.get $channels))
-      (loop $channel
-        (local.set $dEnd (i32.add (local.get $w) (local.get $tapBytes)))
-        (loop $d
+    (local.set $tapBytes (i32.shl (local.get $dim) (i32.const 2)))                              ;; one tap's dim floats
+    (local.set $rowBytes (i32.mul (i32.mul (local.get $channels) (i32.const ${K})) (local.get $tapBytes))) ;; one filter
+    (local.set $planeBytes (i32.shl (i32.mul (local.get $channels) (local.get $dim)) (i32.const 5)))   ;; one plane of dst
+    (local.set $lastD (i32.sub (local.get $tapBytes) (i32.const 16)))
+    (loop $channel
+      (local.set $d (i32.const 0))
+      (loop $block
+        (local.set $d (select (local.get $lastD) (local.get $d) (i32.gt_u (local.get $d) (local.get $lastD))))
+        (call $transpose_taps (local.get $groups) (i32.const ${K}) (local.get $tapBytes) (local.get $rowBytes)
+          (i32.add (i32.add (local.get $rows) (local.get $d)) (i32.mul (i32.mul (local.get $c) (i32.const ${K})) (local.get $tapBytes))))
+        ;; the 4 columns: U for every plane, from the k groups of each
+        (local.set $gi (local.get $groups))
+        (local.set $i (i32.const 4))
+        (local.set $dp (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $tapBytes)) (local.get $d)) (i32.const 3))))
+        (loop $column
 ;;@repeat J 0 K
-          (local.set $w${J}0 (v128.load (i32.add (local.get $w) (i32.mul (local.get $tapBytes) (i32.const ${J})))))
-          (local.set $w${J}1 (v128.load offset=16 (i32.add (local.get $w) (i32.mul (local.get $tapBytes) (i32.const ${J})))))
+          (local.set $w${J}0 (v128.load offset=${128 * J} (local.get $gi)))
+          (local.set $w${J}1 (v128.load offset=${128 * J + 16} (local.get $gi)))
 ;;@end J
           (local.set $gx (local.get $g))
-          (local.set $dp (local.get $dst))
           (local.set $x (local.get $alpha))
           (loop $plane
             (local.set $acc0 (v128.const i64x2 0 0)) (local.set $acc1 (v128.const i64x2 0 0))
@@ -69,17 +83,51 @@
             (local.set $gx (i32.add (local.get $gx) (i32.const ${4 * K})))
             (local.set $dp (i32.add (local.get $dp) (local.get $planeBytes)))
             (br_if $plane (local.tee $x (i32.sub (local.get $x) (i32.const 1)))))
-          (local.set $w (i32.add (local.get $w) (i32.const 32)))
-          (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
-          (br_if $d (i32.lt_u (local.get $w) (local.get $dEnd))))
-        ;; w: past tap 0 of this channel -> tap 0 of the next (or the next panel); dst runs on
-        (local.set $w (i32.add (local.get $w) (i32.mul (local.get $tapBytes) (i32.const ${K - 1}))))
-        (br_if $channel (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
-      ;; dst: past plane 0 of this panel -> the next panel
-      (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $planeBytes) (i32.sub (local.get $alpha) (i32.const 1)))))
-      (br_if $panel (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $panels))))
+          ;; dp: past plane alpha - 1 of this column -> plane 0 of the next column
+          (local.set $dp (i32.sub (i32.add (local.get $dp) (i32.const 32)) (i32.mul (local.get $planeBytes) (local.get $alpha))))
+          (local.set $gi (i32.add (local.get $gi) (i32.const 32)))
+          (br_if $column (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (br_if $block (i32.lt_u (local.get $d) (local.get $tapBytes))))
+      (br_if $channel (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $channels))))
     (v128.any_true (f32x4.ne (local.get $bad) (local.get $bad))))
 ;;@end K
+
+  ;; For winograd_weightsK: rows 0..7 x columns d..d+3 of each of k taps, transposed
+  ;; (as `pack` does) into groups (k, 4, 8): the 8-filter group of column i of tap j at
+  ;; groups + 128 j + 32 i.
+  (func $transpose_taps
+    (param $groups i32)  ;; out (k, 4, 8) f32
+    (param $k i32) (param $tapBytes i32) (param $rowBytes i32)
+    (param $p0 i32)      ;; row 0, tap 0, column d; row r at p0 + r * rowBytes, tap j at + j * tapBytes
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+;;@repeat L 1 8
+    (local $p${L} i32)
+;;@end L
+;;@repeat L 1 8
+    (local.set $p${L} (i32.add (local.get $p${L - 1}) (local.get $rowBytes)))
+;;@end L
+    (loop $tap
+;;@repeat H 0 2
+      (local.set $a (v128.load (local.get $p${4 * H})))
+      (local.set $b (v128.load (local.get $p${4 * H + 1})))
+      (local.set $c (v128.load (local.get $p${4 * H + 2})))
+      (local.set $d (v128.load (local.get $p${4 * H + 3})))
+      (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))     ;; a0 b0 a1 b1
+      (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b))) ;; a2 b2 a3 b3
+      (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $c) (local.get $d)))     ;; c0 d0 c1 d1
+      (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $c) (local.get $d))) ;; c2 d2 c3 d3
+      (v128.store offset=${16 * H} (local.get $groups) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+      (v128.store offset=${16 * H + 32} (local.get $groups) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+      (v128.store offset=${16 * H + 64} (local.get $groups) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+      (v128.store offset=${16 * H + 96} (local.get $groups) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+;;@end H
+;;@repeat L 0 8
+      (local.set $p${L} (i32.add (local.get $p${L}) (local.get $tapBytes)))
+;;@end L
+      (local.set $groups (i32.add (local.get $groups) (i32.const 128)))
+      (br_if $tap (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
 
   ;; The input transform for alpha = A (one function per A, 4..8, so the A rows of a tile live
   ;; in locals): for each tile t and channel c, 4 embedding floats at a time,

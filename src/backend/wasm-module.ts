@@ -10,13 +10,17 @@ import { KERNELS_RELAXED_BASE64, KERNELS_SIMD_BASE64, PROBE_RELAXED_BASE64, PROB
 export type WasmFlavour = 'wasm-simd' | 'wasm-relaxed';
 
 /** Must equal the `abi` global exported by kernels/wasm/tinycnn.wat (signatures and packed layouts). */
-export const KERNELS_ABI = 5;
+export const KERNELS_ABI = 6;
 
 /** winograd_inputA of kernels/wasm/winograd.wat (A = alpha); desc: (tiles, 3) i32 tile descriptors. */
 type WinogradInput = (v: number, planeBytes: number, desc: number, tiles: number, channels: number, rowBytes: number, chanBytes: number, bt: number) => void;
 
-/** winograd_weightsK of kernels/wasm/winograd.wat (K = k, the filter height); returns 1 when some U value overflowed. */
-type WinogradWeights = (dst: number, w: number, panels: number, channels: number, dim: number, alpha: number, g: number) => number;
+/**
+ * winograd_weightsK of kernels/wasm/winograd.wat (K = k, the filter height), one 8-filter panel:
+ * dst (alpha, channels * dim, 8) <- G (alpha, k) applied to rows (8, channels, k, dim); groups: k * 32
+ * floats of scratch. Returns 1 when some U value overflowed float32.
+ */
+type WinogradWeights = (dst: number, rows: number, channels: number, dim: number, alpha: number, g: number, groups: number) => number;
 
 /** The exports of kernels/wasm/tinycnn.wat. Pointers are byte offsets into `memory`. */
 export interface KernelExports {
@@ -43,7 +47,7 @@ export interface KernelExports {
   /** dst (ceil(rows / 8), cols, 8) <- src (rows, cols); src may sit in dst's tail (see the .wat); tmp: 8 * cols floats. */
   pack(dst: number, src: number, rows: number, cols: number, tmp: number): void;
   tanh(p: number, n: number): void;
-  /** dst (panels, alpha, channels * dim, 8) <- G (alpha, k) f32 applied to w (panels, channels, k * dim, 8) as `pack` makes it; one export per k. */
+  /** One panel of U = G w (see WinogradWeights); one export per k. */
   winograd_weights2: WinogradWeights;
   winograd_weights3: WinogradWeights;
   winograd_weights4: WinogradWeights;

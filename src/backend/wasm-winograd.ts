@@ -57,25 +57,31 @@ export function packWinogradConv(
   const { m, alpha } = plan;
   const panels = panelsFor(filters);
   const what = `packing a (${filters}, ${channels}, ${k}, ${dim}) conv for F(${m}, ${k})`;
-  const u = heap.alloc(panels * alpha * channels * dim * PANEL * 4, what);
+  const panelBytes = alpha * channels * dim * PANEL * 4;
+  const u = heap.alloc(panels * panelBytes, what);
   const b = heap.alloc(panels * PANEL * 4, what);
   const at = heap.alloc(m * alpha * 4, what);
   const bt = heap.alloc(alpha * alpha * 4, what);
-  // scratch, bytes: raw weight (filters, channels, k, dim) f32 | G (alpha, k) f32
-  //                 | W (panels, channels, k * dim, 8) f32, the direct layout | pack's panel (8, channels * k * dim) f32
-  const cols = channels * k * dim;
-  const src = heap.scratch(align(weight.length * 4) + align(alpha * k * 4) + align(panels * PANEL * cols * 4) + PANEL * cols * 4, what);
-  const g = src + align(weight.length * 4);
-  const w = g + align(alpha * k * 4);
-  const tmp = w + align(panels * PANEL * cols * 4);
+  // scratch, bytes: G (alpha, k) f32 | one panel's raw weight (8, channels, k, dim) f32 | groups (k, 4, 8) f32
+  const rowFloats = channels * k * dim;
+  const g = heap.scratch(align(alpha * k * 4) + align(PANEL * rowFloats * 4) + k * 4 * PANEL * 4, what);
+  const rows = g + align(alpha * k * 4);
+  const groups = rows + align(PANEL * rowFloats * 4);
   const { f32 } = heap;
   packBias(f32, b >>> 2, bias);
   f32.set(plan.at, at >>> 2);
   f32.set(plan.bt, bt >>> 2);
-  f32.set(weight, src >>> 2);
   f32.set(plan.g, g >>> 2);
-  kernels.pack(w, src, filters, cols, tmp);
-  const overflows = kernels[`winograd_weights${k as 2 | 3 | 4 | 5 | 6 | 7}`](u, w, panels, channels, dim, alpha, g);
+  const transform = kernels[`winograd_weights${k as 2 | 3 | 4 | 5 | 6 | 7}`];
+  let overflows = 0;
+  for (let p = 0; p < panels; p++) {
+    // only this panel's 8 filters enter wasm memory, zero rows past the conv's last filter
+    const first = p * PANEL;
+    const real = Math.min(PANEL, filters - first);
+    f32.set(weight.subarray(first * rowFloats, (first + real) * rowFloats), rows >>> 2);
+    if (real < PANEL) f32.fill(0, (rows >>> 2) + real * rowFloats, (rows >>> 2) + PANEL * rowFloats);
+    overflows |= transform(u + p * panelBytes, rows, channels, dim, alpha, g, groups);
+  }
   if (overflows) return undefined;
   return { shape: { filters, channels, k, dim }, owner, plan, u, bias: b, panels, at, bt };
 }
