@@ -249,7 +249,9 @@ try {
       console.log(
         `the Node harness alone (empty handler) is ${f(harness.wall_ms_median - floor)} ms over the node floor; it is part of every Node contender's figure above`,
       );
-    console.log(`INIT = spawn -> model ready (includes Node/Python start-up); wall includes exit. ${only === undefined ? `Written to ${outFile.slice(REPO.length + 1)}` : "--only: no result file written"}`);
+    console.log(
+      `INIT = spawn -> model ready (includes Node/Python start-up); wall includes exit. ${only === undefined ? `Written to ${outFile.slice(REPO.length + 1)}` : '--only: no result file written'}`,
+    );
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
