@@ -45,7 +45,7 @@
  * Version 1 (no row or page CRCs) is refused with a message saying how to rewrite the file.
  */
 import { VectorStoreError } from './errors.js';
-import { crc32 } from './hash.js';
+import { crc32 } from './checksum.js'; // the wasm CRC: the JS one builds its table, cold, for 124 bytes
 
 export const MAGIC = new Uint8Array([0x54, 0x43, 0x4e, 0x4e, 0x56, 0x45, 0x43, 0x00]); // "TCNNVEC\0"
 export const VERSION = 2;
