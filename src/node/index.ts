@@ -13,3 +13,5 @@ export * from '../index.js';
 export { pipeline, loadTextClassifier, loadPairRanker, type PipelineOptions } from './pipeline.js';
 /** loadModel() that also takes a weight file's path. */
 export { loadModel } from './files.js';
+/** createThreadPool(): a large batch split across worker threads, answers in input order. */
+export { createThreadPool, ThreadPool, ThreadPoolError, type ThreadPoolOptions } from './thread-pool.js';
