@@ -78,8 +78,9 @@ try {
   console.log(`Cold start of the packaged handler (TINYCNN_MODEL=${values.model}), by phase: median of ${runs} profiled runs, ms inclusive\n`);
   console.log('| phase | ms | share of compile + INIT + first request |');
   console.log('|---|---|---|');
-  PHASES.forEach(([label], i) => {
+  PHASES.forEach(([label, fn], i) => {
     const m = median(totals[i]);
+    if (totals[i].every((ms) => ms === 0)) console.error(`bench:cold:profile: no sample inside ${fn} (renamed by the bundler, or too short to sample)`);
     const indent = '&nbsp;&nbsp;'.repeat(PHASES[i][2]);
     console.log(`| ${indent}${label} | ${m.toFixed(2)} | ${((100 * m) / engine).toFixed(0)}% |`);
   });

@@ -15,6 +15,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { BackendChoice } from '../backend/select.js';
 import { TinyCnnError } from '../errors.js';
 import type { TaskName } from '../pipeline/defaults.js';
 import type { TextPair } from '../pipeline/pair-ranker.js';
@@ -27,8 +28,8 @@ export interface ThreadPoolOptions extends Omit<PipelineOptions, 'vectors' | 'ba
   threads?: number;
   /** A .tcv path (default: the model's shipped store). Open stores cannot cross threads. */
   vectors?: string;
-  /** A backend by name ('auto', 'wasm', 'js', ...); Backend objects cannot cross threads. */
-  backend?: string;
+  /** A backend by name; Backend objects cannot cross threads. */
+  backend?: BackendChoice;
 }
 
 /**
