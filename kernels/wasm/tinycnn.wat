@@ -260,6 +260,31 @@
 ;;@include winograd.wat
 ;;@include winograd-gemm.wat
 
+  ;; out (4, 8) <- 8 rows x 4 floats, p0..p7 each pointing at its row's 4: lane r of group i
+  ;; (out + 32 i) is row r's float i. The transpose of `pack` and of the Winograd weight transform.
+  (func $transpose8x4
+    (param $out i32)
+;;@repeat L 0 8
+    (param $p${L} i32)
+;;@end L
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+;;@repeat H 0 2
+    (local.set $a (v128.load (local.get $p${4 * H})))
+    (local.set $b (v128.load (local.get $p${4 * H + 1})))
+    (local.set $c (v128.load (local.get $p${4 * H + 2})))
+    (local.set $d (v128.load (local.get $p${4 * H + 3})))
+    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))     ;; a0 b0 a1 b1
+    (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b))) ;; a2 b2 a3 b3
+    (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $c) (local.get $d)))     ;; c0 d0 c1 d1
+    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $c) (local.get $d))) ;; c2 d2 c3 d3
+    (v128.store offset=${16 * H} (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+    (v128.store offset=${16 * H + 32} (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+    (v128.store offset=${16 * H + 64} (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+    (v128.store offset=${16 * H + 96} (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+;;@end H
+  )
+
   ;; Weight packing, once per layer at load (src/backend/wasm-pack.ts keeps the JS reference):
   ;;   dst (panels, cols, 8) <- src (rows, cols), panels = ceil(rows / 8), lanes past `rows` zero.
   ;; A conv weight (filters, channels, k, dim) is this with cols = channels * k * dim, a dense
@@ -284,8 +309,6 @@
 ;;@repeat L 0 8
     (local $q${L} i32)
 ;;@end L
-    (local $a v128) (local $b v128) (local $c v128) (local $d v128)
-    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
     (local.set $o (local.get $dst))
     (block $panelsDone (loop $panel
@@ -304,20 +327,8 @@
       (local.set $end (i32.add (local.get $tmp) (i32.and (local.get $rowBytes) (i32.const -16))))
       (block $quadsDone (loop $quad
         (br_if $quadsDone (i32.ge_u (local.get $q0) (local.get $end)))
-;;@repeat H 0 2
-        (local.set $a (v128.load (local.get $q${4 * H})))
-        (local.set $b (v128.load (local.get $q${4 * H + 1})))
-        (local.set $c (v128.load (local.get $q${4 * H + 2})))
-        (local.set $d (v128.load (local.get $q${4 * H + 3})))
-        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))     ;; a0 b0 a1 b1
-        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b))) ;; a2 b2 a3 b3
-        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $c) (local.get $d)))     ;; c0 d0 c1 d1
-        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $c) (local.get $d))) ;; c2 d2 c3 d3
-        (v128.store offset=${16 * H} (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
-        (v128.store offset=${16 * H + 32} (local.get $o) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
-        (v128.store offset=${16 * H + 64} (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
-        (v128.store offset=${16 * H + 96} (local.get $o) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
-;;@end H
+        (call $transpose8x4 (local.get $o)
+          (local.get $q0) (local.get $q1) (local.get $q2) (local.get $q3) (local.get $q4) (local.get $q5) (local.get $q6) (local.get $q7))
 ;;@repeat L 0 8
         (local.set $q${L} (i32.add (local.get $q${L}) (i32.const 16)))
 ;;@end L

@@ -94,14 +94,12 @@
 ;;@end K
 
   ;; For winograd_weightsK: rows 0..7 x columns d..d+3 of each of k taps, transposed
-  ;; (as `pack` does) into groups (k, 4, 8): the 8-filter group of column i of tap j at
-  ;; groups + 128 j + 32 i.
+  ;; ($transpose8x4, as `pack` does) into groups (k, 4, 8): the 8-filter group of column i of
+  ;; tap j at groups + 128 j + 32 i.
   (func $transpose_taps
     (param $groups i32)  ;; out (k, 4, 8) f32
     (param $k i32) (param $tapBytes i32) (param $rowBytes i32)
     (param $p0 i32)      ;; row 0, tap 0, column d; row r at p0 + r * rowBytes, tap j at + j * tapBytes
-    (local $a v128) (local $b v128) (local $c v128) (local $d v128)
-    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
 ;;@repeat L 1 8
     (local $p${L} i32)
 ;;@end L
@@ -109,20 +107,8 @@
     (local.set $p${L} (i32.add (local.get $p${L - 1}) (local.get $rowBytes)))
 ;;@end L
     (loop $tap
-;;@repeat H 0 2
-      (local.set $a (v128.load (local.get $p${4 * H})))
-      (local.set $b (v128.load (local.get $p${4 * H + 1})))
-      (local.set $c (v128.load (local.get $p${4 * H + 2})))
-      (local.set $d (v128.load (local.get $p${4 * H + 3})))
-      (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))     ;; a0 b0 a1 b1
-      (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b))) ;; a2 b2 a3 b3
-      (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $c) (local.get $d)))     ;; c0 d0 c1 d1
-      (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $c) (local.get $d))) ;; c2 d2 c3 d3
-      (v128.store offset=${16 * H} (local.get $groups) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
-      (v128.store offset=${16 * H + 32} (local.get $groups) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
-      (v128.store offset=${16 * H + 64} (local.get $groups) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
-      (v128.store offset=${16 * H + 96} (local.get $groups) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
-;;@end H
+      (call $transpose8x4 (local.get $groups)
+        (local.get $p0) (local.get $p1) (local.get $p2) (local.get $p3) (local.get $p4) (local.get $p5) (local.get $p6) (local.get $p7))
 ;;@repeat L 0 8
       (local.set $p${L} (i32.add (local.get $p${L}) (local.get $tapBytes)))
 ;;@end L
