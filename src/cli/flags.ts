@@ -66,6 +66,20 @@ export function numberFlag(value: string | undefined, flag: string, integer = fa
   return n;
 }
 
+/** A non-negative integer flag (undefined stays undefined). */
+export function nonNegativeIntFlag(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} needs a non-negative integer, not "${value}"`);
+  return Number(value);
+}
+
+/** A flag with a fixed set of values (undefined stays undefined). */
+export function choiceFlag<T extends string>(value: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not "${value}"`);
+  return value as T;
+}
+
 /** A comma-separated list of positive integers ("5,10,20,30"). */
 export function intListFlag(value: string | undefined, flag: string): number[] | undefined {
   if (value === undefined) return undefined;

@@ -13,9 +13,9 @@ const COMMANDS: { argv: string[]; source: string; fn?: string }[] = [
   { argv: ['logits'], source: 'logits.ts' },
   { argv: ['eval'], source: 'eval.ts' },
   { argv: ['convert'], source: 'convert.ts' },
-  { argv: ['vectors', 'convert'], source: 'vectors.ts', fn: 'convert' },
+  { argv: ['vectors', 'convert'], source: 'vectors-convert.ts' },
   { argv: ['vectors', 'lookup'], source: 'vectors.ts', fn: 'lookup' },
-  { argv: ['vectors', 'upload'], source: 'vectors.ts', fn: 'upload' },
+  { argv: ['vectors', 'upload'], source: 'vectors-upload.ts' },
   { argv: ['vectors', 'info'], source: 'vectors.ts', fn: 'info' },
   { argv: ['loadtest'], source: 'loadtest.ts' },
   { argv: ['cost'], source: 'cost.ts' },
@@ -38,7 +38,8 @@ function acceptedOptions(source: string, fn?: string): string[] {
 describe('tinycnn command-line conventions', () => {
   it('finds the options it checks (the reader works)', () => {
     expect(acceptedOptions('classify.ts')).toEqual(['model', 'vectors', 'backend', 'no-verify', 'json']);
-    expect(acceptedOptions('vectors.ts', 'upload')).toContain('quiet');
+    expect(acceptedOptions('vectors-upload.ts')).toContain('quiet');
+    expect(acceptedOptions('vectors.ts', 'info')).toEqual(['verify', 'json']);
   });
 
   for (const { argv, source, fn } of COMMANDS) {
