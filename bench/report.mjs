@@ -8,12 +8,7 @@ import { machineLine } from './machine.mjs';
 import { TINYCNN, isTinycnn } from './stats.mjs';
 
 const RUNTIME_ORDER = [
-  'tinycnn-wasm-relaxed',
-  'tinycnn-wasm-simd',
-  'tinycnn-js',
-  'tinycnn-wasm-relaxed-direct',
-  'tinycnn-wasm-simd-direct',
-  'tinycnn-js-direct',
+  ...TINYCNN, // src/bench/stats.ts: the tinycnn runtimes, fastest path first
   'ort-node',
   'pytorch',
   'tfjs-wasm',
