@@ -62,6 +62,19 @@ export interface DynamoDbStats extends CacheStats {
 const CHUNK = 100;
 const MAX_KEY_BYTES = 2048; // DynamoDB's partition key limit: longer tokens cannot exist in the table
 
+/**
+ * A DynamoDB client from region / endpoint / clientConfig with the SDK's own retries off
+ * (maxAttempts 1): the store and the uploader retry with their own policy and deadline.
+ */
+export function dynamoDbClient(options: { region?: string; endpoint?: string; clientConfig?: DynamoDBClientConfig }): DynamoDBClient {
+  return new DynamoDBClient({
+    maxAttempts: 1,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...options.clientConfig,
+  });
+}
+
 /** Shorthand for new DynamoDbStore(options). */
 export function createDynamoDbStore(options: DynamoDbStoreOptions): DynamoDbStore {
   return new DynamoDbStore(options);
@@ -90,14 +103,7 @@ export class DynamoDbStore implements VectorSource {
     this.name = `dynamodb:${options.table}`;
     this.dim = options.dim;
     this.ownsClient = !options.client;
-    this.client =
-      options.client ??
-      new DynamoDBClient({
-        maxAttempts: 1,
-        ...(options.region ? { region: options.region } : {}),
-        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-        ...options.clientConfig,
-      });
+    this.client = options.client ?? dynamoDbClient(options);
     this.cache = new LruCache(options.cacheSize ?? 10000);
     this.policy = { maxAttempts: options.maxAttempts ?? 8, baseDelayMs: options.baseDelayMs ?? 20, maxDelayMs: options.maxDelayMs ?? 1000 };
     this.deadlineMs = options.deadlineMs ?? 3000;

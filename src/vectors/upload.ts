@@ -10,7 +10,8 @@
  * landed before an interruption are simply written again. Deleted on success.
  */
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, waitUntilTableExists, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, CreateTableCommand, type DynamoDBClient, waitUntilTableExists, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { dynamoDbClient } from './dynamodb.js';
 import { VectorStoreError } from './errors.js';
 import type { VectorDtype } from './format.js';
 import type { InputFormat } from './input/detect.js';
@@ -102,14 +103,7 @@ export async function uploadVectors(input: string, options: UploadOptions): Prom
   const st = statSync(input);
   const fresh: Checkpoint = { version: 1, inputBytes: st.size, inputMtimeMs: st.mtimeMs, table, layout, dtype: dtype ?? null, done: 0 };
   const resumedFrom = options.restart ? 0 : readCheckpoint(checkpointPath, fresh);
-  const client =
-    options.client ??
-    new DynamoDBClient({
-      maxAttempts: 1,
-      ...(options.region ? { region: options.region } : {}),
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...options.clientConfig,
-    });
+  const client = options.client ?? dynamoDbClient(options);
   const reader = await openVectorReader(input, options.format ?? 'auto');
   const s: UploadSummary = {
     table,
