@@ -13,12 +13,12 @@
  * hang), or the worker runs out of its memory cap; a run fails when its live heap (after a full
  * GC) grows by more than MAX_HEAP_GROWTH_MB from the end of the warm-up to the end.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { build } from 'esbuild';
+import { bundleForTest } from '../helpers/bundle.js';
 import type { WorkerData, WorkerMessage } from './worker.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,21 +48,8 @@ export function budget(defaultCases: number): { seed: number; from: number; coun
 }
 
 /** The worker and the targets bundled into one file (inside the repo, so packages resolve); the caller removes it. */
-async function workerBundle(): Promise<string> {
-  const dir = join(ROOT, 'node_modules', '.cache', 'tinycnn-tests');
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, `fuzz-worker-${process.pid}-${Math.random().toString(36).slice(2)}.mjs`);
-  await build({
-    entryPoints: [join(ROOT, 'test/fuzz/worker.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    outfile: out,
-    logLevel: 'silent',
-  });
-  return out;
+function workerBundle(): Promise<string> {
+  return bundleForTest('test/fuzz/worker.ts', `fuzz-worker-${process.pid}-${Math.random().toString(36).slice(2)}`);
 }
 
 /**

@@ -3,30 +3,16 @@
  * runs what is in src/, built or not), a child-process server, and a keep-alive HTTP client.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForTest } from '../helpers/bundle.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Bundles src/cli/bin.ts into node_modules/.cache (inside the repo, so external packages resolve). */
-export async function bundleCli(): Promise<string> {
-  const dir = join(ROOT, 'node_modules', '.cache', 'tinycnn-tests');
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, `cli-${process.pid}.mjs`);
-  await build({
-    entryPoints: [join(ROOT, 'src/cli/bin.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    outfile: out,
-    logLevel: 'silent',
-  });
-  return out;
+export function bundleCli(): Promise<string> {
+  return bundleForTest('src/cli/bin.ts', `cli-${process.pid}`);
 }
 
 export interface ChildServer {
