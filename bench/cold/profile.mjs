@@ -2,7 +2,7 @@
 /**
  * `npm run bench:cold:profile`: where tinycnn's cold start goes, phase by phase.
  *
- * Bundles the Lambda handler as `npm run package` does but *not minified* (so the profile
+ * Bundles the Lambda handler with `npm run package`'s options but *not minified* (so the profile
  * names the source's functions), then runs N fresh processes of bench/cold/tinycnn.mjs on it
  * (INIT at import, one 20-token Kim request, exit), each under V8's sampling profiler
  * (`--cpu-prof`, a sample every 50 µs), and prints the median inclusive milliseconds of
@@ -21,6 +21,7 @@ import { build } from 'esbuild';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = join(HERE, '..', '..');
+const { packageBuildOptions } = await import(join(REPO, 'build', 'src', 'package', 'build.js'));
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, model: { type: 'string', default: 'kim' } } });
 const runs = Number(values.runs);
 
@@ -46,16 +47,8 @@ const PHASES = [
 const dir = mkdtempSync(join(tmpdir(), 'tinycnn-cold-profile-'));
 try {
   const bundle = join(dir, 'index.mjs');
-  await build({
-    entryPoints: [join(REPO, 'src/lambda/index.ts')],
-    outfile: bundle,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    external: ['@aws-sdk/*'],
-    logLevel: 'warning',
-  });
+  // the options `npm run package` uses, minify off so the profile names the source's functions
+  await build({ ...packageBuildOptions(REPO, 'src/lambda/index.ts', 'esm'), minify: false, write: true, metafile: false, outfile: bundle });
   const totals = PHASES.map(() => []);
   for (let r = 0; r < runs; r++) {
     const profiles = join(dir, `run${r}`);

@@ -10,7 +10,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { SHIPPED_MODELS, type ShippedModelName } from '../pipeline/defaults.js';
 import { writeZip, type ZippedEntry } from './zip.js';
 
@@ -51,6 +51,31 @@ export interface PackageResult {
 }
 
 /**
+ * The esbuild options an entry of the package is bundled with (bench/cold/profile.mjs bundles
+ * the handler with these, minify off, so its profile names the functions that ship).
+ * @param root   the repository root
+ * @param entry  e.g. 'src/lambda/index.ts'
+ * @param format 'esm' for the handler, 'cjs' for dynamodb.cjs
+ */
+export function packageBuildOptions(root: string, entry: string, format: 'esm' | 'cjs') {
+  return {
+    entryPoints: [join(root, entry)],
+    format,
+    absWorkingDir: root,
+    bundle: true,
+    write: false,
+    platform: 'node',
+    target: 'node22',
+    external: ['@aws-sdk/*'],
+    minify: true,
+    legalComments: 'none',
+    charset: 'utf8',
+    metafile: true,
+    logLevel: 'silent',
+  } as const satisfies BuildOptions;
+}
+
+/**
  * Bundles the handler: src/lambda/index.ts -> index.mjs (ESM), the benchmark entry
  * src/lambda/bench-entry.ts -> bench.mjs (ESM, self-contained), and the DynamoDB vector store
  * src/vectors/dynamodb.ts -> dynamodb.cjs (CommonJS, required by either only when
@@ -59,22 +84,7 @@ export interface PackageResult {
  * @returns the files' bytes and how many bytes of index.mjs are the embedded wasm (base64)
  */
 export async function bundleHandler(root: string): Promise<{ code: Uint8Array; bench: Uint8Array; dynamodb: Uint8Array; wasmBytes: number }> {
-  const bundle = (entry: string, format: 'esm' | 'cjs') =>
-    build({
-      entryPoints: [join(root, entry)],
-      format,
-      absWorkingDir: root,
-      bundle: true,
-      write: false,
-      platform: 'node',
-      target: 'node22',
-      external: ['@aws-sdk/*'],
-      minify: true,
-      legalComments: 'none',
-      charset: 'utf8',
-      metafile: true,
-      logLevel: 'silent',
-    });
+  const bundle = (entry: string, format: 'esm' | 'cjs') => build(packageBuildOptions(root, entry, format));
   const [main, bench, dynamodb] = await Promise.all([
     bundle('src/lambda/index.ts', 'esm'),
     bundle('src/lambda/bench-entry.ts', 'esm'),
